@@ -1,0 +1,196 @@
+"""Who may see and change what. Every view asks here; guardian is called from here and nowhere else.
+
+Things a user may not see answer 404, exactly like things that do not exist, so that nobody can
+learn that another setting's record exists. Things a user may see but not change answer 403.
+"""
+
+from uuid import UUID
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
+from django.http import Http404, HttpRequest
+from guardian.shortcuts import assign_perm, remove_perm
+
+from incidents.models import (
+    AccessLogEntry,
+    Incident,
+    IncidentUserObjectPermission,
+    Membership,
+    Setting,
+    User,
+    YoungPerson,
+)
+from incidents.models.incident import CASE_EDIT_ROLES, CASE_VIEW_ROLES, roles_by_setting
+
+Role = Membership.Role
+VIEW_GRANT = "view_incident"
+
+
+def role_in(user: User, setting_id: int) -> str | None:
+    if not user.is_authenticated:
+        return None
+    return roles_by_setting(user).get(setting_id)
+
+
+def forget_cached_roles(user: User) -> None:
+    if hasattr(user, "_ysi_roles"):
+        del user._ysi_roles
+
+
+def setting_ids_with_roles(user: User, roles: tuple[str, ...]) -> list[int]:
+    if not user.is_authenticated:
+        return []
+    return [setting_id for setting_id, role in roles_by_setting(user).items() if role in roles]
+
+
+def can_browse_cases(user: User) -> bool:
+    """Lists of incidents and young people are for the safeguarding team, heads and auditors."""
+    return bool(setting_ids_with_roles(user, CASE_VIEW_ROLES))
+
+
+def can_record_incidents(user: User) -> bool:
+    return bool(setting_ids_with_roles(user, CASE_EDIT_ROLES))
+
+
+def settings_where_user_records(user: User) -> QuerySet[Setting]:
+    return Setting.objects.filter(id__in=setting_ids_with_roles(user, CASE_EDIT_ROLES))
+
+
+def settings_where_user_browses(user: User) -> QuerySet[Setting]:
+    return Setting.objects.filter(id__in=setting_ids_with_roles(user, CASE_VIEW_ROLES))
+
+
+def can_edit_incident(user: User, incident: Incident) -> bool:
+    return role_in(user, incident.setting_id) in CASE_EDIT_ROLES
+
+
+def can_view_incident(user: User, incident: Incident) -> bool:
+    return Incident.objects.visible_to(user).filter(pk=incident.pk).exists()
+
+
+def has_single_grant(user: User, incident: Incident) -> bool:
+    return role_in(user, incident.setting_id) not in CASE_VIEW_ROLES
+
+
+def _parse_code(code: str | UUID) -> UUID | None:
+    if isinstance(code, UUID):
+        return code
+    try:
+        return UUID(str(code))
+    except ValueError:
+        return None
+
+
+def get_incident_for_user(request: HttpRequest, code: str | UUID, *, edit: bool = False) -> Incident:
+    """The incident this user may see (404 otherwise); with edit=True, also one they may change (403)."""
+    parsed = _parse_code(code)
+    incident = (
+        Incident.objects.visible_to(request.user).select_related("setting", "owner").filter(code=parsed).first()
+        if parsed
+        else None
+    )
+    if incident is None:
+        log_refusal(request, incident=Incident.objects.filter(code=parsed).first() if parsed else None)
+        raise Http404("No such incident.")
+    if edit and not can_edit_incident(request.user, incident):
+        log_refusal(request, incident=incident)
+        raise PermissionDenied("Only the DSL and deputies of this setting can change this incident.")
+    return incident
+
+
+def young_people_visible_to(user: User) -> QuerySet[YoungPerson]:
+    return YoungPerson.objects.filter(setting_id__in=setting_ids_with_roles(user, CASE_VIEW_ROLES))
+
+
+def get_young_person_for_user(request: HttpRequest, code: str | UUID, *, edit: bool = False) -> YoungPerson:
+    parsed = _parse_code(code)
+    person = (
+        young_people_visible_to(request.user).select_related("setting").filter(code=parsed).first() if parsed else None
+    )
+    if person is None:
+        log_refusal(request, setting_id=None)
+        raise Http404("No such young person.")
+    if edit and role_in(request.user, person.setting_id) not in CASE_EDIT_ROLES:
+        log_refusal(request, setting_id=person.setting_id)
+        raise PermissionDenied("Only the DSL and deputies of this setting can change this record.")
+    return person
+
+
+def require_case_browser(request: HttpRequest) -> None:
+    if not can_browse_cases(request.user):
+        log_refusal(request)
+        raise PermissionDenied("Case records are open to the safeguarding team, the headteacher and auditors.")
+
+
+def require_recorder(request: HttpRequest) -> None:
+    if not can_record_incidents(request.user):
+        log_refusal(request)
+        raise PermissionDenied("Only a DSL or deputy can record incidents.")
+
+
+def staff_who_may_be_granted(incident: Incident) -> QuerySet[User]:
+    """Members of the incident's setting whose role does not already let them see it."""
+    return User.objects.filter(
+        memberships__setting_id=incident.setting_id,
+        memberships__is_active=True,
+        memberships__role=Role.STAFF,
+        is_active=True,
+    )
+
+
+def grant_view(user: User, incident: Incident) -> bool:
+    """Give one member of staff this one incident. Returns False if they already had it."""
+    if user_has_grant(user, incident):
+        return False
+    assign_perm(VIEW_GRANT, user, incident)
+    return True
+
+
+def revoke_view(user: User, incident: Incident) -> bool:
+    if not user_has_grant(user, incident):
+        return False
+    remove_perm(VIEW_GRANT, user, incident)
+    return True
+
+
+def user_has_grant(user: User, incident: Incident) -> bool:
+    return IncidentUserObjectPermission.objects.filter(
+        user=user, content_object=incident, permission__codename=VIEW_GRANT
+    ).exists()
+
+
+def grants_for(incident: Incident) -> QuerySet[IncidentUserObjectPermission]:
+    return IncidentUserObjectPermission.objects.filter(
+        content_object=incident, permission__codename=VIEW_GRANT
+    ).select_related("user")
+
+
+def client_ip(request: HttpRequest) -> str | None:
+    return request.META.get("REMOTE_ADDR") or None
+
+
+def log_read(request: HttpRequest, *, incident: Incident | None = None, person: YoungPerson | None = None) -> None:
+    setting_id = incident.setting_id if incident else person.setting_id if person else None
+    AccessLogEntry.objects.create(
+        setting_id=setting_id,
+        incident=incident,
+        user=request.user,
+        role=role_in(request.user, setting_id) or "",
+        action=AccessLogEntry.Action.VIEW_INCIDENT if incident else AccessLogEntry.Action.VIEW_YOUNG_PERSON,
+        path=request.path[:500],
+        ip_address=client_ip(request),
+    )
+
+
+def log_refusal(request: HttpRequest, *, incident: Incident | None = None, setting_id: int | None = None) -> None:
+    user = request.user if request.user.is_authenticated else None
+    setting_id = incident.setting_id if incident else setting_id
+    AccessLogEntry.objects.create(
+        setting_id=setting_id,
+        incident=incident,
+        user=user,
+        role=(role_in(user, setting_id) or "") if user and setting_id else "",
+        action=AccessLogEntry.Action.REFUSED,
+        path=request.path[:500],
+        ip_address=client_ip(request),
+    )

@@ -1,0 +1,72 @@
+"""The admin is for superusers setting up settings and accounts. Case records are read-only here:
+they change only through the app's services, which keep the chronology."""
+
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from simple_history.admin import SimpleHistoryAdmin
+
+from incidents.models import (
+    AccessLogEntry,
+    ChronologyEntry,
+    Incident,
+    Involvement,
+    Membership,
+    Setting,
+    User,
+    YoungPerson,
+)
+
+
+class MembershipInline(admin.TabularInline):
+    model = Membership
+    extra = 0
+
+
+@admin.register(User)
+class UserAdmin(DjangoUserAdmin):
+    fieldsets = (*DjangoUserAdmin.fieldsets, ("Contact", {"fields": ("phone",)}))
+    inlines = [MembershipInline]
+
+
+@admin.register(Setting)
+class SettingAdmin(SimpleHistoryAdmin):
+    list_display = ["name", "kind", "rule_set"]
+    inlines = [MembershipInline]
+
+
+class ReadOnlyAdmin(SimpleHistoryAdmin):
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(Incident)
+class IncidentAdmin(ReadOnlyAdmin):
+    list_display = ["reference", "setting", "status", "reported_at"]
+    list_filter = ["setting", "status"]
+    search_fields = ["reference"]
+
+
+@admin.register(YoungPerson)
+class YoungPersonAdmin(ReadOnlyAdmin):
+    list_display = ["last_name", "first_name", "setting"]
+
+
+@admin.register(Involvement)
+class InvolvementAdmin(ReadOnlyAdmin):
+    list_display = ["incident", "young_person", "role"]
+
+
+@admin.register(ChronologyEntry)
+class ChronologyEntryAdmin(ReadOnlyAdmin):
+    list_display = ["incident", "at", "kind", "actor"]
+
+
+@admin.register(AccessLogEntry)
+class AccessLogEntryAdmin(ReadOnlyAdmin):
+    list_display = ["at", "user", "action", "incident", "ip_address"]

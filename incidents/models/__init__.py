@@ -1,0 +1,24 @@
+from incidents.models.audit import AccessLogEntry, ChronologyEntry
+from incidents.models.incident import (
+    Incident,
+    IncidentQuerySet,
+    IncidentUserObjectPermission,
+    Involvement,
+    ReferenceCounter,
+)
+from incidents.models.people import YoungPerson
+from incidents.models.setting import Membership, Setting, User
+
+__all__ = [
+    "AccessLogEntry",
+    "ChronologyEntry",
+    "Incident",
+    "IncidentQuerySet",
+    "IncidentUserObjectPermission",
+    "Involvement",
+    "Membership",
+    "ReferenceCounter",
+    "Setting",
+    "User",
+    "YoungPerson",
+]

@@ -1,0 +1,98 @@
+import uuid
+
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from simple_history.models import HistoricalRecords
+
+from incidents import rules
+
+
+class User(AbstractUser):
+    phone = models.CharField(
+        "work phone", max_length=40, blank=True, help_text="Shown to staff who report a concern about immediate risk."
+    )
+
+    class Meta:
+        ordering = ["last_name", "first_name", "username"]
+
+    def __str__(self) -> str:
+        return self.get_full_name() or self.username
+
+
+def _rule_set_choices() -> list[tuple[str, str]]:
+    return [(name, rules.describe_rule_set(name).title) for name in rules.RULE_SETS]
+
+
+class Setting(models.Model):
+    """An organisation that uses YSI: a school, a college or another service for children."""
+
+    class Kind(models.TextChoices):
+        SCHOOL = "school", "School"
+        COLLEGE = "college", "College"
+        OTHER = "other", "Other organisation"
+
+    class ChildTerm(models.TextChoices):
+        PUPIL = "pupil", "pupil"
+        STUDENT = "student", "student"
+        YOUNG_PERSON = "young person", "young person"
+
+    class PlaceTerm(models.TextChoices):
+        SCHOOL = "school", "school"
+        COLLEGE = "college", "college"
+        SETTING = "setting", "setting"
+
+    code = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    name = models.CharField(max_length=200)
+    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.SCHOOL)
+    child_term = models.CharField(
+        "word for the children", max_length=20, choices=ChildTerm.choices, default=ChildTerm.PUPIL
+    )
+    place_term = models.CharField(
+        "word for the organisation", max_length=20, choices=PlaceTerm.choices, default=PlaceTerm.SCHOOL
+    )
+    mash_phone = models.CharField("MASH phone", max_length=40, blank=True)
+    mash_email = models.EmailField("MASH email", blank=True)
+    police_non_emergency = models.CharField("police non-emergency number", max_length=40, default="101")
+    lado_phone = models.CharField("LADO phone", max_length=40, blank=True)
+    lado_email = models.EmailField("LADO email", blank=True)
+    rule_set = models.CharField(
+        "referral rule set", max_length=40, choices=_rule_set_choices, default=rules.DEFAULT_RULE_SET
+    )
+    reference_prefix = models.CharField(max_length=10, default="YPSI")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Membership(models.Model):
+    """A person's role in one setting. A person may belong to several settings (a trust, an authority)."""
+
+    class Role(models.TextChoices):
+        STAFF = "staff", "Member of staff"
+        DSL = "dsl", "Designated safeguarding lead"
+        DEPUTY = "deputy", "Deputy DSL"
+        HEADTEACHER = "headteacher", "Headteacher"
+        AUDITOR = "auditor", "Auditor (read only)"
+
+    setting = models.ForeignKey(Setting, on_delete=models.PROTECT, related_name="memberships")
+    user = models.ForeignKey("incidents.User", on_delete=models.PROTECT, related_name="memberships")
+    role = models.CharField(max_length=20, choices=Role.choices, default=Role.STAFF)
+    is_active = models.BooleanField(default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["setting", "user"], name="membership_one_role_per_setting"),
+        ]
+        indexes = [models.Index(fields=["user", "setting"], name="membership_user_setting")]
+
+    def __str__(self) -> str:
+        return f"{self.user} — {self.get_role_display()}, {self.setting}"

@@ -1,0 +1,29 @@
+from django.urls import path
+
+from incidents.views import home, incidents, people
+
+app_name = "incidents"
+
+urlpatterns = [
+    path("", home.home, name="home"),
+    path("welcome/", home.staff_home, name="staff_home"),
+    path("dashboard/", home.dashboard, name="dashboard"),
+    path("incidents/", incidents.incident_list, name="incident_list"),
+    path("incidents/new/", incidents.incident_create_view, name="incident_create"),
+    path("incidents/<uuid:code>/", incidents.incident_detail, name="incident_detail"),
+    path("incidents/<uuid:code>/edit/", incidents.incident_edit, name="incident_edit"),
+    path("incidents/<uuid:code>/status/", incidents.incident_status, name="incident_status"),
+    path("incidents/<uuid:code>/notes/", incidents.incident_note, name="incident_note"),
+    path("incidents/<uuid:code>/people/add/", incidents.involvement_add_view, name="involvement_add"),
+    path(
+        "incidents/<uuid:code>/people/<uuid:involvement_code>/remove/",
+        incidents.involvement_remove_view,
+        name="involvement_remove",
+    ),
+    path("incidents/<uuid:code>/access/", incidents.grant_add, name="grant_add"),
+    path("incidents/<uuid:code>/access/<str:username>/revoke/", incidents.grant_revoke, name="grant_revoke"),
+    path("people/", people.young_person_list, name="young_person_list"),
+    path("people/new/", people.young_person_create_view, name="young_person_create"),
+    path("people/<uuid:code>/", people.young_person_detail, name="young_person_detail"),
+    path("people/<uuid:code>/edit/", people.young_person_edit, name="young_person_edit"),
+]
