@@ -26,4 +26,22 @@ urlpatterns = [
     path("people/new/", people.young_person_create_view, name="young_person_create"),
     path("people/<uuid:code>/", people.young_person_detail, name="young_person_detail"),
     path("people/<uuid:code>/edit/", people.young_person_edit, name="young_person_edit"),
+    #
+    # -- Disclosures and reporting (issue 3) --
+    #
+    #
+    # -- Review, assessments and decisions (issue 4) --
+    #
+    #
+    # -- Actions after the review (issue 5) --
+    #
+    #
+    # -- Records, PDFs and audit (issue 6) --
+    #
+    #
+    # -- Security and accounts (issue 7) --
+    #
+    #
+    # -- The setting's policy and training (issue 8) --
+    #
 ]

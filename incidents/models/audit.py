@@ -21,7 +21,8 @@ class ChronologyEntry(models.Model):
     incident = models.ForeignKey("incidents.Incident", on_delete=models.PROTECT, related_name="chronology")
     at = models.DateTimeField(default=timezone.now)
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+")
-    kind = models.CharField(max_length=40, choices=Kind.choices)
+    # Kinds are validated in code, not as database choices, so a new kind needs no migration.
+    kind = models.CharField(max_length=40)
     summary = models.TextField()
     details = models.JSONField(default=dict, blank=True)
 
@@ -34,6 +35,9 @@ class ChronologyEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.get_kind_display()}"
+
+    def get_kind_display(self) -> str:
+        return str(dict(self.Kind.choices).get(self.kind, self.kind.replace("_", " ").capitalize()))
 
 
 class AccessLogEntry(models.Model):
@@ -49,7 +53,7 @@ class AccessLogEntry(models.Model):
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+")
     role = models.CharField(max_length=20, blank=True)
     at = models.DateTimeField(default=timezone.now)
-    action = models.CharField(max_length=40, choices=Action.choices)
+    action = models.CharField(max_length=40)
     path = models.CharField(max_length=500, blank=True)
     ip_address = models.GenericIPAddressField(null=True, blank=True)
 
@@ -61,4 +65,7 @@ class AccessLogEntry(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.at:%Y-%m-%d %H:%M} {self.user} {self.action}"
+        return f"{self.at:%Y-%m-%d %H:%M} {self.user} {self.get_action_display()}"
+
+    def get_action_display(self) -> str:
+        return str(dict(self.Action.choices).get(self.action, self.action.replace("_", " ").capitalize()))

@@ -10,6 +10,8 @@ def chronology_record(
     *, incident: Incident, actor: User | None, kind: str, summary: str, details: dict[str, Any] | None = None
 ) -> ChronologyEntry:
     """Append one entry. Callers run inside the transaction that made the change it describes."""
+    if kind not in ChronologyEntry.Kind.values:
+        raise ValueError(f"Unknown chronology kind {kind!r}: add it to ChronologyEntry.Kind.")
     return ChronologyEntry.objects.create(
         setting_id=incident.setting_id,
         incident=incident,

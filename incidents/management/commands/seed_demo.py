@@ -47,6 +47,18 @@ class Command(BaseCommand):
             }
             if created or not setting.incidents.exists():
                 self._incidents(setting, users["dsl"])
+            # seed: disclosures (issue 3)
+
+            # seed: reviews, assessments, decisions and sign-offs (issue 4)
+
+            # seed: actions (issue 5)
+
+            # seed: signing key and records (issue 6)
+
+            # seed: second factor for demo users (issue 7)
+
+            # seed: adopted policy and training (issue 8)
+
         self.stdout.write(self.style.SUCCESS(f"Demo setting: {setting.name}, {setting.incidents.count()} incidents."))
         self.stdout.write("Demo sign-ins (username / password):")
         for username, first, last, role, _ in STAFF:
