@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 DEV_KEY = SECRET_KEY="$$(cat var/secret_key)" DEBUG=1
-CHECK_ENV = SECRET_KEY=checks-only DEBUG=1
+CHECK_ENV = SECRET_KEY=checks-only DEBUG=1 DATABASE_URL=sqlite://:memory:
 
 .PHONY: run test lint check migrations-check system-deps install install-dev clean
 
