@@ -16,6 +16,7 @@ from incidents.models import (
     Incident,
     IncidentUserObjectPermission,
     Membership,
+    OutboxEmail,
     Setting,
     User,
     YoungPerson,
@@ -194,3 +195,20 @@ def log_refusal(request: HttpRequest, *, incident: Incident | None = None, setti
         path=request.path[:500],
         ip_address=client_ip(request),
     )
+
+
+# -- Disclosures, reporting and the outbox (issue 3) --
+
+
+def outbox_emails_visible_to(user: User) -> QuerySet[OutboxEmail]:
+    """The safeguarding team sees the emails of its own settings, to notice ones that did not go."""
+    return OutboxEmail.objects.filter(setting_id__in=setting_ids_with_roles(user, CASE_EDIT_ROLES))
+
+
+def get_outbox_email_for_user(request: HttpRequest, code: str | UUID) -> OutboxEmail:
+    parsed = _parse_code(code)
+    email = outbox_emails_visible_to(request.user).filter(code=parsed).first() if parsed else None
+    if email is None:
+        log_refusal(request)
+        raise Http404("No such email.")
+    return email

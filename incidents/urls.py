@@ -1,6 +1,6 @@
 from django.urls import path
 
-from incidents.views import home, incidents, people
+from incidents.views import home, incidents, outbox, people
 
 app_name = "incidents"
 
@@ -29,6 +29,7 @@ urlpatterns = [
     #
     # -- Disclosures and reporting (issue 3) --
     #
+    path("outbox/<uuid:code>/retry/", outbox.outbox_retry_view, name="outbox_retry"),
     #
     # -- Review, assessments and decisions (issue 4) --
     #

@@ -156,6 +156,10 @@ DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "YSI <ysi@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # Absolute address of the app, used for links in emails (no request exists when a command sends them).
 SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000")
+# All email is queued in the outbox and sent by `manage.py send_outbox`. In development (DEBUG on)
+# it is also sent straight after the transaction commits, so `make run` needs no worker.
+YSI_SEND_EMAIL_INLINE = env_bool("YSI_SEND_EMAIL_INLINE", default=True)
+YSI_OUTBOX_MAX_ATTEMPTS = env_int("YSI_OUTBOX_MAX_ATTEMPTS", 6)
 
 LOGGING = {
     "version": 1,

@@ -22,3 +22,4 @@ __all__ = [
     "User",
     "YoungPerson",
 ]
+from incidents.models.outbox import OutboxEmail as OutboxEmail  # noqa: E402
