@@ -22,6 +22,7 @@ from incidents.models import (
     YoungPerson,
 )
 from incidents.models.incident import CASE_EDIT_ROLES, CASE_VIEW_ROLES, roles_by_setting
+from incidents.services.audit import access_log_record
 
 Role = Membership.Role
 VIEW_GRANT = "view_incident"
@@ -170,15 +171,26 @@ def client_ip(request: HttpRequest) -> str | None:
     return request.META.get("REMOTE_ADDR") or None
 
 
-def log_read(request: HttpRequest, *, incident: Incident | None = None, person: YoungPerson | None = None) -> None:
-    setting_id = incident.setting_id if incident else person.setting_id if person else None
-    AccessLogEntry.objects.create(
-        setting_id=setting_id,
-        incident=incident,
+def log_read(
+    request: HttpRequest,
+    *,
+    incident: Incident | None = None,
+    person: YoungPerson | None = None,
+    action: str | None = None,
+    setting_id: int | None = None,
+) -> None:
+    """Record that this user read a record, downloaded it or exported something (`action`)."""
+    if setting_id is None:
+        setting_id = incident.setting_id if incident else person.setting_id if person else None
+    if action is None:
+        action = AccessLogEntry.Action.VIEW_INCIDENT if incident else AccessLogEntry.Action.VIEW_YOUNG_PERSON
+    access_log_record(
         user=request.user,
-        role=role_in(request.user, setting_id) or "",
-        action=AccessLogEntry.Action.VIEW_INCIDENT if incident else AccessLogEntry.Action.VIEW_YOUNG_PERSON,
-        path=request.path[:500],
+        setting_id=setting_id,
+        incident_id=incident.pk if incident else None,
+        role=(role_in(request.user, setting_id) or "") if setting_id else "",
+        action=action,
+        path=request.path,
         ip_address=client_ip(request),
     )
 
@@ -186,13 +198,13 @@ def log_read(request: HttpRequest, *, incident: Incident | None = None, person: 
 def log_refusal(request: HttpRequest, *, incident: Incident | None = None, setting_id: int | None = None) -> None:
     user = request.user if request.user.is_authenticated else None
     setting_id = incident.setting_id if incident else setting_id
-    AccessLogEntry.objects.create(
-        setting_id=setting_id,
-        incident=incident,
+    access_log_record(
         user=user,
+        setting_id=setting_id,
+        incident_id=incident.pk if incident else None,
         role=(role_in(user, setting_id) or "") if user and setting_id else "",
         action=AccessLogEntry.Action.REFUSED,
-        path=request.path[:500],
+        path=request.path,
         ip_address=client_ip(request),
     )
 
@@ -212,3 +224,70 @@ def get_outbox_email_for_user(request: HttpRequest, code: str | UUID) -> OutboxE
         log_refusal(request)
         raise Http404("No such email.")
     return email
+
+
+# -- Records, PDFs and the access log (issue 6) --
+
+ACCESS_LOG_ROLES = (Role.DSL, Role.HEADTEACHER)
+RECORD_EXPORT_ROLES = (Role.DSL, Role.HEADTEACHER, Role.AUDITOR)
+AUDIT_PACK_ROLES = (Role.DSL, Role.DEPUTY, Role.HEADTEACHER, Role.AUDITOR)
+TRANSFER_ROLES = (Role.DSL, Role.DEPUTY)
+
+
+def can_see_access_log(user: User, incident: Incident) -> bool:
+    return role_in(user, incident.setting_id) in ACCESS_LOG_ROLES
+
+
+def can_export_record(user: User, incident: Incident) -> bool:
+    """Staff never export; auditors only their own setting's records (a role there, not a grant)."""
+    return role_in(user, incident.setting_id) in RECORD_EXPORT_ROLES
+
+
+def get_incident_access_log_for_user(request: HttpRequest, code: str | UUID) -> Incident:
+    incident = get_incident_for_user(request, code)
+    if not can_see_access_log(request.user, incident):
+        log_refusal(request, incident=incident)
+        raise PermissionDenied("Only the DSL and the headteacher can see who has accessed an incident.")
+    return incident
+
+
+def get_incident_for_export(request: HttpRequest, code: str | UUID) -> Incident:
+    incident = get_incident_for_user(request, code)
+    if not can_export_record(request.user, incident):
+        log_refusal(request, incident=incident)
+        raise PermissionDenied("Only the DSL, the headteacher and auditors of this setting can export the record.")
+    return incident
+
+
+def settings_for_audit(user: User) -> QuerySet[Setting]:
+    return Setting.objects.filter(id__in=setting_ids_with_roles(user, AUDIT_PACK_ROLES)).order_by("name")
+
+
+def require_audit_reader(request: HttpRequest) -> QuerySet[Setting]:
+    """The settings whose audit pack and statistics this user may read (403 if none)."""
+    allowed = settings_for_audit(request.user)
+    if not setting_ids_with_roles(request.user, AUDIT_PACK_ROLES):
+        log_refusal(request)
+        raise PermissionDenied("Audit packs and statistics are for the safeguarding team, headteachers and auditors.")
+    return allowed
+
+
+def get_setting_for_audit(request: HttpRequest, code: str | UUID) -> Setting:
+    parsed = _parse_code(code)
+    setting = settings_for_audit(request.user).filter(code=parsed).first() if parsed else None
+    if setting is None:
+        log_refusal(request)
+        raise Http404("No such setting.")
+    return setting
+
+
+def can_transfer(user: User, setting_id: int) -> bool:
+    return role_in(user, setting_id) in TRANSFER_ROLES
+
+
+def get_young_person_for_transfer(request: HttpRequest, code: str | UUID) -> YoungPerson:
+    person = get_young_person_for_user(request, code)
+    if not can_transfer(request.user, person.setting_id):
+        log_refusal(request, setting_id=person.setting_id)
+        raise PermissionDenied("Only the DSL and deputies can prepare a transfer file.")
+    return person

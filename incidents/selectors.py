@@ -6,7 +6,7 @@ from itertools import groupby
 from django.db.models import Count, Q, QuerySet
 
 from incidents import access, workflow
-from incidents.models import ChronologyEntry, Incident, Involvement, User, YoungPerson
+from incidents.models import AccessLogEntry, ChronologyEntry, Incident, Involvement, User, YoungPerson
 
 
 @dataclass(frozen=True)
@@ -96,4 +96,12 @@ def filtered_young_people(user: User, text: str) -> QuerySet[YoungPerson]:
         people = people.filter(Q(first_name__icontains=word) | Q(last_name__icontains=word))
     return people.annotate(incident_count=Count("involvements__incident", distinct=True)).order_by(
         "last_name", "first_name"
+    )
+
+
+def access_log_of(incident: Incident) -> QuerySet[AccessLogEntry]:
+    return (
+        AccessLogEntry.objects.filter(setting_id=incident.setting_id, incident=incident)
+        .select_related("user")
+        .order_by("-at", "-id")
     )

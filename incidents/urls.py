@@ -1,6 +1,6 @@
 from django.urls import path
 
-from incidents.views import home, incidents, outbox, people
+from incidents.views import home, incidents, outbox, people, records
 
 app_name = "incidents"
 
@@ -39,6 +39,7 @@ urlpatterns = [
     #
     # -- Records, PDFs and audit (issue 6) --
     #
+    path("incidents/<uuid:code>/accessed/", records.incident_access_log, name="incident_access_log"),
     #
     # -- Security and accounts (issue 7) --
     #

@@ -4,6 +4,7 @@ import pytest
 from django.db import DatabaseError, connection, transaction
 
 from incidents.models import AccessLogEntry, ChronologyEntry
+from incidents.services.audit import access_log_record
 
 pytestmark = pytest.mark.django_db
 
@@ -18,7 +19,15 @@ def test_every_service_write_leaves_a_chronology_entry_with_who_and_when(inciden
 @pytest.mark.parametrize("model", [ChronologyEntry, AccessLogEntry])
 def test_the_database_refuses_to_update_or_delete_entries(incident, model, rf, dsl):
     if model is AccessLogEntry:
-        AccessLogEntry.objects.create(setting=incident.setting, incident=incident, user=dsl, action="view_incident")
+        access_log_record(
+            user=dsl,
+            setting_id=incident.setting_id,
+            incident_id=incident.pk,
+            role="dsl",
+            action="view_incident",
+            path="/",
+            ip_address=None,
+        )
     table = model._meta.db_table
     entry = model.objects.first()
     # The table name comes from the model, not from input: this is the raw access a trigger must stop.

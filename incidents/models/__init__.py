@@ -1,4 +1,4 @@
-from incidents.models.audit import AccessLogEntry, ChronologyEntry
+from incidents.models.audit import AccessLogEntry, AuditChainHead, ChronologyEntry
 from incidents.models.incident import (
     Incident,
     IncidentQuerySet,
@@ -11,6 +11,7 @@ from incidents.models.setting import Membership, Setting, User
 
 __all__ = [
     "AccessLogEntry",
+    "AuditChainHead",
     "ChronologyEntry",
     "Incident",
     "IncidentQuerySet",

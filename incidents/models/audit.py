@@ -25,12 +25,22 @@ class ChronologyEntry(models.Model):
     kind = models.CharField(max_length=40)
     summary = models.TextField()
     details = models.JSONField(default=dict, blank=True)
+    # The tamper-evident chain (see incidents/audit_chain.py): written once, with the entry.
+    prev_hash = models.CharField(max_length=64, editable=False)
+    entry_hash = models.CharField(max_length=64, editable=False)
 
     class Meta:
         ordering = ["at", "id"]
         verbose_name_plural = "chronology entries"
         indexes = [
             models.Index(fields=["setting", "incident", "at"], name="chronology_setting_incident"),
+            models.Index(fields=["setting", "id"], name="chronology_setting_chain"),
+        ]
+        constraints = [
+            # Only incidents.services.audit writes entries; a row without its hash was written around it.
+            models.CheckConstraint(
+                condition=~models.Q(entry_hash="") & ~models.Q(prev_hash=""), name="chronology_entry_is_chained"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -46,6 +56,12 @@ class AccessLogEntry(models.Model):
     class Action(models.TextChoices):
         VIEW_INCIDENT = "view_incident", "Viewed incident"
         VIEW_YOUNG_PERSON = "view_young_person", "Viewed young person"
+        VIEW_ACCESS_LOG = "view_access_log", "Viewed who has accessed the incident"
+        DOWNLOAD_RECORD = "download_record", "Downloaded the incident record (PDF)"
+        EXPORT_RECORD = "export_record", "Exported the incident record (command line)"
+        DOWNLOAD_AUDIT_PACK = "download_audit_pack", "Downloaded an audit pack (PDF)"
+        DOWNLOAD_TRANSFER = "download_transfer", "Downloaded a transfer file (PDF)"
+        VIEW_STATISTICS = "view_statistics", "Viewed statistics"
         REFUSED = "refused", "Refused"
 
     setting = models.ForeignKey("incidents.Setting", on_delete=models.PROTECT, null=True, related_name="+")
@@ -56,16 +72,48 @@ class AccessLogEntry(models.Model):
     action = models.CharField(max_length=40)
     path = models.CharField(max_length=500, blank=True)
     ip_address = models.GenericIPAddressField(null=True, blank=True)
+    prev_hash = models.CharField(max_length=64, editable=False)
+    entry_hash = models.CharField(max_length=64, editable=False)
 
     class Meta:
         ordering = ["-at", "-id"]
         verbose_name_plural = "access log entries"
         indexes = [
             models.Index(fields=["setting", "incident", "-at"], name="accesslog_setting_incident"),
+            models.Index(fields=["setting", "id"], name="accesslog_setting_chain"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(entry_hash="") & ~models.Q(prev_hash=""), name="accesslog_entry_is_chained"
+            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.user} {self.get_action_display()}"
 
+    @property
+    def role_label(self) -> str:
+        from incidents.models.setting import Membership
+
+        return str(dict(Membership.Role.choices).get(self.role, self.role))
+
     def get_action_display(self) -> str:
         return str(dict(self.Action.choices).get(self.action, self.action.replace("_", " ").capitalize()))
+
+
+class AuditChainHead(models.Model):
+    """The last link of one hash chain. Its row is locked while an entry is appended, which
+    serialises appends per chain, and it remembers the chain's length and last hash so that
+    entries deleted from the end are noticed too."""
+
+    key = models.CharField(max_length=80, unique=True)
+    setting = models.ForeignKey("incidents.Setting", on_delete=models.PROTECT, null=True, related_name="+")
+    last_hash = models.CharField(max_length=64)
+    length = models.PositiveBigIntegerField(default=0)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["setting", "key"], name="chainhead_setting_key")]
+
+    def __str__(self) -> str:
+        return f"{self.key}: {self.length} entries"

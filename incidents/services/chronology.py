@@ -4,6 +4,7 @@ from typing import Any
 from django.utils import formats, timezone
 
 from incidents.models import ChronologyEntry, Incident, User
+from incidents.services.audit import chain_append
 
 
 def chronology_record(
@@ -12,13 +13,16 @@ def chronology_record(
     """Append one entry. Callers run inside the transaction that made the change it describes."""
     if kind not in ChronologyEntry.Kind.values:
         raise ValueError(f"Unknown chronology kind {kind!r}: add it to ChronologyEntry.Kind.")
-    return ChronologyEntry.objects.create(
-        setting_id=incident.setting_id,
-        incident=incident,
-        actor=actor,
-        kind=kind,
-        summary=summary,
-        details=details or {},
+    return chain_append(
+        ChronologyEntry(
+            setting_id=incident.setting_id,
+            incident=incident,
+            actor=actor,
+            at=timezone.now(),
+            kind=kind,
+            summary=summary,
+            details=details or {},
+        )
     )
 
 
