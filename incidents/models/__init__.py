@@ -7,6 +7,13 @@ from incidents.models.incident import (
     ReferenceCounter,
 )
 from incidents.models.people import YoungPerson
+from incidents.models.policy import (
+    PolicyDraft,
+    PolicyVersion,
+    ReadConfirmation,
+    TrainingAttendance,
+    TrainingSession,
+)
 from incidents.models.setting import Membership, Setting, User
 
 __all__ = [
@@ -22,5 +29,10 @@ __all__ = [
     "Setting",
     "User",
     "YoungPerson",
+    "PolicyDraft",
+    "PolicyVersion",
+    "ReadConfirmation",
+    "TrainingAttendance",
+    "TrainingSession",
 ]
 from incidents.models.outbox import OutboxEmail as OutboxEmail  # noqa: E402
