@@ -17,6 +17,6 @@ def backwards(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("incidents", "0003_policy")]
+    dependencies = [("incidents", "0005_policy")]
 
     operations = [migrations.RunPython(forwards, backwards)]
