@@ -60,6 +60,9 @@ class Setting(models.Model):
     )
     reference_prefix = models.CharField(max_length=10, default="YPSI")
     created_at = models.DateTimeField(auto_now_add=True)
+    # Set only by `manage.py generate_load_data`, which refuses a database holding any setting
+    # without it, so fictional load data can never sit beside real records.
+    is_generated = models.BooleanField(default=False, editable=False)
 
     history = HistoricalRecords()
 

@@ -1,0 +1,397 @@
+"""Fictional load data at any size, written straight into the tables for speed.
+
+`manage.py generate_load_data` is the only caller. Rows are built as plain tuples and written
+with COPY on PostgreSQL (executemany elsewhere), a block of settings at a time, so 2.5 million
+incidents take minutes rather than the hours the services would need. Because the services are
+bypassed, everything they would keep consistent is kept here by hand: ids, references and their
+counters, each row's setting, and (once the audit chain exists) the per-setting hash chains.
+Every setting made here has `is_generated` set; the command refuses a database holding any other.
+"""
+
+import io
+import math
+import random
+import uuid
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, timedelta
+
+from django.contrib.auth.hashers import make_password
+from django.core.management.color import no_style
+from django.db import connection, transaction
+
+from incidents import rules, workflow
+from incidents.models import (
+    AccessLogEntry,
+    ChronologyEntry,
+    Incident,
+    Involvement,
+    Membership,
+    ReferenceCounter,
+    Setting,
+    User,
+    YoungPerson,
+)
+
+DEFAULT_PASSWORD = "generated-load-2026"  # noqa: S105 - fictional accounts, printed on purpose
+LONG_CHRONOLOGY_MARKER = "[long chronology]"
+STAFF_ROLES = (
+    ("dsl", Membership.Role.DSL),
+    ("deputy", Membership.Role.DEPUTY),
+    ("head", Membership.Role.HEADTEACHER),
+    ("staff", Membership.Role.STAFF),
+)
+
+FIRST_NAMES = (
+    "Amelia Olivia Isla Ava Mia Ivy Lily Isabella Rosie Sophia Grace Freya Willow Evie Poppy Ella Harper Sienna "
+    "Noah Oliver George Arthur Leo Muhammad Harry Oscar Archie Henry Theodore Freddie Jack Charlie Theo Alfie "
+    "Jacob Thomas Finley Arlo Aisha Zara Maryam Priya Kai Rohan Tariq Yusuf Chloe Ruby Daniel Ethan"
+).split()
+LAST_NAMES = (
+    "Smith Jones Williams Taylor Brown Davies Evans Wilson Thomas Johnson Roberts Robinson Thompson Wright Walker "
+    "White Edwards Hughes Green Hall Lewis Harris Clarke Patel Jackson Wood Turner Martin Cooper Hill Ward Morris "
+    "Moore Clark Lee King Baker Harrison Morgan Allen James Scott Phillips Watson Davis Parker Price Bennett Young "
+    "Griffiths Mitchell Kelly Cook Carter Richardson Bailey Collins Bell Shaw Murphy Miller Cox Khan Ali Begum"
+).split()
+PLATFORMS = ("Snapchat", "Instagram", "WhatsApp", "TikTok", "Discord", "iMessage", "Telegram", "")
+SUMMARIES = (
+    "A pupil told their form tutor that a picture of them was being passed around a group chat.",
+    "A parent phoned to say their child had been asked for a picture by someone met online.",
+    "IT monitoring flagged a message on a school device; nothing was opened or viewed.",
+    "A friend reported that an older student was pressuring a younger one to send a picture.",
+    "A student said a picture they sent to a partner had been shared after the relationship ended.",
+    "Staff overheard pupils talking about a picture shared on a social media account.",
+)
+NOTES = (
+    "Spoke with the young person; they are being supported by their head of year.",
+    "Parents informed after discussion with the young person.",
+    "Advice given on reporting to the platform (Report Remove).",
+    "Checked in with the young person; no new concerns.",
+    "Discussed with the deputy DSL; plan unchanged.",
+)
+# Final status, with its share of incidents and the path the chronology records to reach it.
+STATUS_MIX = (
+    (workflow.CLOSED, 0.55, (workflow.UNDER_REVIEW, workflow.MANAGED_IN_SETTING, workflow.CLOSED)),
+    (workflow.MANAGED_IN_SETTING, 0.15, (workflow.UNDER_REVIEW, workflow.MANAGED_IN_SETTING)),
+    (workflow.REFERRED, 0.12, (workflow.UNDER_REVIEW, workflow.REFERRED)),
+    (workflow.UNDER_REVIEW, 0.10, (workflow.UNDER_REVIEW,)),
+    (workflow.REPORTED, 0.08, ()),
+)
+STATUS_WEIGHTS = [share for _, share, _ in STATUS_MIX]
+INVOLVEMENT_ROLES = [choice for choice in Involvement.Role.values]
+HISTORY_DAYS = 3 * 365
+
+
+@dataclass
+class Plan:
+    """How many incidents each setting gets, and which settings a trust groups together."""
+
+    incidents_per_setting: list[int]
+    trusts: list[list[int]]  # indexes into incidents_per_setting; trusts of one are stand-alone schools
+
+
+def make_plan(*, settings: int, incidents: int, rng: random.Random) -> Plan:
+    """Most settings small, a few large: log-normal weights, the largest setting first.
+
+    Real settings differ by two orders of magnitude (a primary school against a large college or
+    a pupil referral service), and the benchmarks sign in to the largest, so it comes first.
+    """
+    if settings < 1:
+        raise ValueError("At least one setting is needed.")
+    weights = sorted((rng.lognormvariate(0, 1.1) for _ in range(settings)), reverse=True)
+    total = sum(weights)
+    shares = [incidents * w / total for w in weights]
+    counts = [math.floor(s) for s in shares]
+    # Largest remainders first, so the counts add up to exactly what was asked for.
+    for i in sorted(range(settings), key=lambda i: shares[i] - counts[i], reverse=True)[: incidents - sum(counts)]:
+        counts[i] += 1
+    order = list(range(settings))
+    rng.shuffle(order)
+    trusts: list[list[int]] = []
+    while order:
+        # About half of schools are in a trust; trust sizes are heavy-tailed (a few run dozens).
+        size = 1 if rng.random() < 0.5 else min(len(order), 1 + int(rng.paretovariate(1.1)))
+        trusts.append(sorted(order[:size]))
+        del order[:size]
+    return Plan(incidents_per_setting=counts, trusts=trusts)
+
+
+@dataclass
+class Table:
+    model: type
+    columns: Sequence[str]
+    rows: list[tuple] = field(default_factory=list)
+
+    @property
+    def name(self) -> str:
+        return self.model._meta.db_table
+
+
+class Writer:
+    """Writes blocks of tuples: COPY on PostgreSQL, executemany on SQLite (tests and small runs)."""
+
+    def __init__(self) -> None:
+        self.postgres = connection.vendor == "postgresql"
+        self.rows_written = 0
+
+    def write(self, table: Table) -> None:
+        if not table.rows:
+            return
+        cols = ", ".join(f'"{c}"' for c in table.columns)
+        with connection.cursor() as cursor:
+            if self.postgres:
+                buffer = io.StringIO()
+                buffer.writelines("\t".join(map(_copy_text, row)) + "\n" for row in table.rows)
+                buffer.seek(0)
+                cursor.copy_expert(f'COPY "{table.name}" ({cols}) FROM STDIN', buffer)
+            else:
+                marks = ", ".join(["%s"] * len(table.columns))
+                cursor.executemany(f'INSERT INTO "{table.name}" ({cols}) VALUES ({marks})', table.rows)  # noqa: S608
+        self.rows_written += len(table.rows)
+        table.rows.clear()
+
+
+def _copy_text(value) -> str:
+    if value is None:
+        return r"\N"
+    if isinstance(value, str):
+        return value.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n").replace("\r", "\\r")
+    return str(value)
+
+
+def _ts(moment: datetime) -> str:
+    """UTC, no offset: Django keeps SQLite times that way and sets PostgreSQL sessions to UTC."""
+    return moment.strftime("%Y-%m-%d %H:%M:%S")
+
+
+def _next_ids() -> dict[type, int]:
+    models = (Setting, User, Membership, YoungPerson, Incident, Involvement, ChronologyEntry, AccessLogEntry,
+              ReferenceCounter)
+    with connection.cursor() as cursor:
+        ids = {}
+        for model in models:
+            cursor.execute(f'SELECT COALESCE(MAX(id), 0) FROM "{model._meta.db_table}"')  # noqa: S608
+            ids[model] = cursor.fetchone()[0] + 1
+    return ids
+
+
+class Generator:
+    def __init__(self, *, seed: int, password: str, long_chronology: int, block_incidents: int = 200_000,
+                 progress: Callable[[str], None] = lambda line: None) -> None:
+        self.rng = random.Random(seed)  # noqa: S311 - fictional data, reproducible on purpose
+        self.password_hash = make_password(password)
+        self.long_chronology = long_chronology
+        self.block_incidents = block_incidents
+        self.progress = progress
+        self.now = datetime.now(tz=UTC).replace(microsecond=0)
+        self.ids = _next_ids()
+        self.tables = {
+            Setting: Table(Setting, ["id", "code", "name", "kind", "child_term", "place_term", "mash_phone",
+                                     "mash_email", "police_non_emergency", "lado_phone", "lado_email", "rule_set",
+                                     "reference_prefix", "created_at", "is_generated"]),
+            User: Table(User, ["id", "password", "is_superuser", "username", "first_name", "last_name", "email",
+                               "is_staff", "is_active", "date_joined", "phone"]),
+            Membership: Table(Membership, ["id", "setting_id", "user_id", "role", "is_active", "created_at"]),
+            YoungPerson: Table(YoungPerson, ["id", "setting_id", "code", "first_name", "last_name", "date_of_birth",
+                                             "sex", "year_group", "additional_needs", "additional_needs_note",
+                                             "known_to_social_care", "version", "created_at", "updated_at"]),
+            Incident: Table(Incident, ["id", "setting_id", "code", "reference", "status", "reported_at",
+                                       "occurred_on", "occurred_on_is_approximate", "came_to_attention", "summary",
+                                       "creates_and_shares_own", "shares_anothers", "possesses_anothers",
+                                       "platforms", "spread", "classification", "classification_subtype",
+                                       "adults_involved", "adults_description", "owner_id", "created_by_id",
+                                       "created_at", "updated_at", "version"]),
+            Involvement: Table(Involvement, ["id", "setting_id", "code", "incident_id", "young_person_id", "role",
+                                             "created_at"]),
+            ChronologyEntry: Table(ChronologyEntry, ["id", "setting_id", "incident_id", "at", "actor_id", "kind",
+                                                     "summary", "details"]),
+            AccessLogEntry: Table(AccessLogEntry, ["id", "setting_id", "incident_id", "user_id", "role", "at",
+                                                   "action", "path", "ip_address"]),
+            ReferenceCounter: Table(ReferenceCounter, ["id", "setting_id", "year", "last_number"]),
+        }
+        self.writer = Writer()
+        self.counts = dict.fromkeys(self.tables, 0)
+
+    def _id(self, model: type) -> int:
+        value = self.ids[model]
+        self.ids[model] = value + 1
+        return value
+
+    def _add(self, model: type, row: tuple) -> None:
+        self.tables[model].rows.append(row)
+        self.counts[model] += 1
+
+    # -- the whole run ---------------------------------------------------------------------------
+
+    def run(self, plan: Plan) -> None:
+        setting_ids = [self._id(Setting) for _ in plan.incidents_per_setting]
+        trust_of = {}
+        for members in plan.trusts:
+            for index in members:
+                trust_of[index] = members
+        pending = 0
+        done = 0
+        for index, count in enumerate(plan.incidents_per_setting):
+            self._setting(index, setting_ids[index], count, long_chronology=index == 0)
+            members = trust_of[index]
+            if len(members) > 1 and index == members[-1]:
+                self._trust_lead([setting_ids[i] for i in members])
+            pending += count
+            done += count
+            if pending >= self.block_incidents or index == len(plan.incidents_per_setting) - 1:
+                self._flush()
+                pending = 0
+                self.progress(f"{index + 1} settings, {done} incidents written")
+        with connection.cursor() as cursor:
+            for sql in connection.ops.sequence_reset_sql(no_style(), list(self.tables)):
+                cursor.execute(sql)
+
+    def _flush(self) -> None:
+        # Parents before children, so foreign keys hold at every statement; one block per transaction.
+        with transaction.atomic():
+            for table in self.tables.values():
+                self.writer.write(table)
+
+    # -- one setting -----------------------------------------------------------------------------
+
+    def _setting(self, index: int, setting_id: int, incidents: int, *, long_chronology: bool) -> None:
+        rng = self.rng
+        # Numbered by id, so a second run into the same database makes new names, not clashes.
+        number = setting_id
+        created = self.now - timedelta(days=HISTORY_DAYS + 30)
+        kind = Setting.Kind.SCHOOL if rng.random() < 0.9 else Setting.Kind.COLLEGE
+        place = "college" if kind == Setting.Kind.COLLEGE else "school"
+        child = "student" if kind == Setting.Kind.COLLEGE else "pupil"
+        self._add(Setting, (
+            setting_id, uuid.uuid4().hex, f"Generated {place.title()} {number:05d}", kind, child, place, "", "",
+            "101", "", "", rules.DEFAULT_RULE_SET, "GEN", _ts(created), 1,
+        ))
+        staff = {}
+        for suffix, role in STAFF_ROLES:
+            user_id = self._user(f"gen{number:05d}-{suffix}", suffix.title(), f"Setting{number:05d}", created)
+            self._add(Membership, (self._id(Membership), setting_id, user_id, role, 1, _ts(created)))
+            staff[role] = user_id
+        readers = [(staff[role], role) for role in (Membership.Role.DSL, Membership.Role.DEPUTY,
+                                                      Membership.Role.HEADTEACHER)]
+
+        people = [self._young_person(setting_id, created) for _ in range(max(3, round(incidents * 1.1)))]
+        counters: dict[int, int] = {}
+        for n in range(incidents):
+            self._incident(setting_id, people, counters, staff[Membership.Role.DSL], readers,
+                           long=long_chronology and n == 0)
+        for year, last in counters.items():
+            self._add(ReferenceCounter, (self._id(ReferenceCounter), setting_id, year, last))
+
+    def _user(self, username: str, first: str, last: str, joined: datetime) -> int:
+        user_id = self._id(User)
+        self._add(User, (user_id, self.password_hash, 0, username, first, last, f"{username}@generated.invalid",
+                         0, 1, _ts(joined), ""))
+        return user_id
+
+    def _trust_lead(self, setting_ids: list[int]) -> None:
+        """A trust's safeguarding lead reads every school in it: the cross-setting reader.
+
+        Written after the trust's last setting, so every membership's setting is in the same block or an earlier one.
+        """
+        created = self.now - timedelta(days=HISTORY_DAYS + 30)
+        number = setting_ids[0]
+        user_id = self._user(f"gen-trust{number:05d}-lead", "Trust", f"Lead{number:05d}", created)
+        for setting_id in setting_ids:
+            self._add(Membership, (self._id(Membership), setting_id, user_id, Membership.Role.AUDITOR, 1,
+                                   _ts(created)))
+
+    def _young_person(self, setting_id: int, created: datetime) -> tuple[int, date]:
+        rng = self.rng
+        person_id = self._id(YoungPerson)
+        born = (self.now - timedelta(days=rng.randint(11 * 365, 18 * 365 - 30))).date()
+        needs = rng.random() < 0.15
+        self._add(YoungPerson, (
+            person_id, setting_id, uuid.uuid4().hex, rng.choice(FIRST_NAMES), rng.choice(LAST_NAMES),
+            born.isoformat(), rng.choice(YoungPerson.Sex.values), f"Year {rng.randint(7, 13)}", int(needs),
+            "Support plan in place." if needs else "", int(rng.random() < 0.1), 1, _ts(created), _ts(created),
+        ))
+        return person_id, born
+
+    def _incident(self, setting_id: int, people: list[tuple[int, date]], counters: dict[int, int], dsl: int,
+                  readers: list[tuple[int, str]], *, long: bool) -> None:
+        rng = self.rng
+        incident_id = self._id(Incident)
+        code = uuid.uuid4()
+        reported = self.now - timedelta(seconds=rng.randint(3600, HISTORY_DAYS * 86400))
+        year = reported.year
+        counters[year] = counters.get(year, 0) + 1
+        reference = f"GEN-{year}-{counters[year]:04d}"
+        status, _, path = rng.choices(STATUS_MIX, weights=STATUS_WEIGHTS)[0]
+        aggravated = rng.random() < 0.3
+        if status == workflow.REPORTED:
+            classification, subtype = Incident.Classification.UNCLASSIFIED, ""
+        elif aggravated:
+            classification, subtype = Incident.Classification.AGGRAVATED, rng.choice(Incident.AGGRAVATED_SUBTYPES)
+        else:
+            classification, subtype = Incident.Classification.EXPERIMENTAL, rng.choice(Incident.EXPERIMENTAL_SUBTYPES)
+        involved = rng.sample(people, k=min(len(people), rng.choice((1, 1, 2, 2, 2, 3))))
+        occurred = reported - timedelta(days=rng.randint(0, 10))
+        # Nobody can be involved before they were born: the generator keeps the rule the services check.
+        occurred_on = max(occurred.date(), *(born for _, born in involved))
+        summary = rng.choice(SUMMARIES)
+        if long:
+            summary = f"{LONG_CHRONOLOGY_MARKER} {summary}"
+        updated = reported + timedelta(days=len(path) * 7)
+        self._add(Incident, (
+            incident_id, setting_id, code.hex, reference, status, _ts(reported), occurred_on.isoformat(),
+            int(rng.random() < 0.2), rng.choice(Incident.CameToAttention.values), summary, int(rng.random() < 0.6),
+            int(rng.random() < 0.4), int(rng.random() < 0.5), rng.choice(PLATFORMS),
+            rng.choice(Incident.Spread.values), classification, subtype,
+            Incident.AdultsInvolved.YES if subtype == Incident.Subtype.ADULT_INVOLVED else Incident.AdultsInvolved.NO,
+            "", dsl, dsl, _ts(reported), _ts(min(updated, self.now)), 1 + len(path),
+        ))
+
+        chronology = self.tables[ChronologyEntry]
+        at = reported
+
+        def entry(kind: str, text: str) -> None:
+            when = _ts(min(at, self.now))
+            chronology.rows.append((self._id(ChronologyEntry), setting_id, incident_id, when, dsl, kind, text, "{}"))
+            self.counts[ChronologyEntry] += 1
+
+        entry(ChronologyEntry.Kind.CREATED, f"Incident {reference} recorded (status: Reported).")
+        for (person_id, _), role in zip(involved, rng.sample(INVOLVEMENT_ROLES, k=len(involved)), strict=True):
+            at += timedelta(minutes=rng.randint(1, 30))
+            self._add(Involvement, (self._id(Involvement), setting_id, uuid.uuid4().hex, incident_id, person_id, role,
+                                    _ts(at)))
+            entry(ChronologyEntry.Kind.PERSON_ADDED, f"Young person added ({role}).")
+        previous = workflow.REPORTED
+        for step in path:
+            at += timedelta(days=rng.randint(1, 7))
+            entry(ChronologyEntry.Kind.STATUS, f"Status: {Incident.Status(previous).label} → "
+                                               f"{Incident.Status(step).label}.")
+            previous = step
+        for _ in range(self.long_chronology if long else int(rng.random() < 0.5)):
+            at += timedelta(hours=rng.randint(1, 48))
+            entry(ChronologyEntry.Kind.NOTE, rng.choice(NOTES))
+
+        path_text = f"/incidents/{code}/"
+        for _ in range(rng.randint(1, 5)):
+            seen = min(self.now, reported + timedelta(hours=rng.randint(1, 24 * 60)))
+            reader, role = rng.choice(readers)
+            self._add(AccessLogEntry, (self._id(AccessLogEntry), setting_id, incident_id, reader, role, _ts(seen),
+                                       AccessLogEntry.Action.VIEW_INCIDENT, path_text, "127.0.0.1"))
+
+
+def refusal_reason() -> str | None:
+    """Why this database must not receive load data, or None if it may."""
+    real = Setting.objects.filter(is_generated=False)
+    count = real.count()
+    if count:
+        names = ", ".join(real.order_by("id").values_list("name", flat=True)[:3])
+        return (
+            f"This database holds {count} setting(s) that generate_load_data did not make ({names}"
+            f"{', …' if count > 3 else ''}). Load data must never sit beside real records: use an empty "
+            "database (for example DATABASE_URL=postgres://…/ysi_load) and migrate it first."
+        )
+    return None
+
+
+def summarise(counts: dict[type, int]) -> Iterable[str]:
+    for model, count in counts.items():
+        yield f"{model._meta.verbose_name_plural}: {count}"

@@ -1,0 +1,151 @@
+"""generate_load_data: refuses real databases, and what it makes is consistent and marked."""
+
+import random
+from io import StringIO
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.db.models import Count, F, Max
+
+from incidents import loadgen
+from incidents.models import (
+    AccessLogEntry,
+    ChronologyEntry,
+    Incident,
+    Involvement,
+    Membership,
+    ReferenceCounter,
+    Setting,
+    User,
+    YoungPerson,
+)
+from incidents.services.incidents import incident_create
+from manage import _load_data_arguments
+
+
+def generate(settings: int, incidents: int, **options) -> str:
+    out = StringIO()
+    call_command("generate_load_data", setting_count=settings, incidents=incidents, stdout=out, **options)
+    return out.getvalue()
+
+
+def test_it_refuses_a_database_holding_a_real_setting(oakfield):
+    with pytest.raises(CommandError, match="Oakfield Academy"):
+        generate(2, 10)
+    assert Setting.objects.count() == 1
+    assert not Incident.objects.exists()
+
+
+def test_it_refuses_once_a_real_setting_is_added_to_generated_data(db):
+    generate(1, 3, long_chronology=0)
+    Setting.objects.create(name="A real school")
+    with pytest.raises(CommandError, match="A real school"):
+        generate(1, 3)
+    assert Incident.objects.count() == 3
+
+
+def test_manage_py_reads_settings_as_the_number_of_settings():
+    argv = ["manage.py", "generate_load_data", "--settings", "5", "--incidents=9"]
+    assert _load_data_arguments(argv) == ["manage.py", "generate_load_data", "--setting-count", "5", "--incidents=9"]
+    assert _load_data_arguments(["manage.py", "migrate", "--settings", "x"])[2] == "--settings"
+
+
+def test_it_makes_the_numbers_asked_for_and_marks_them_generated(db):
+    output = generate(6, 120, long_chronology=20)
+
+    assert "Generated in" in output
+    assert Setting.objects.count() == 6
+    assert not Setting.objects.filter(is_generated=False).exists()
+    assert Incident.objects.count() == 120
+    # One DSL, deputy, headteacher and member of staff per setting, plus a lead for each trust.
+    assert Membership.objects.filter(role=Membership.Role.DSL).count() == 6
+    per_incident = ChronologyEntry.objects.count() / Incident.objects.count()
+    assert 3.5 <= per_incident <= 7.5
+    assert AccessLogEntry.objects.count() >= Incident.objects.count()
+    assert Involvement.objects.count() >= Incident.objects.count()
+
+
+def test_every_row_belongs_to_the_setting_of_its_parents(db):
+    generate(5, 80, long_chronology=0)
+
+    assert not Involvement.objects.exclude(setting=F("incident__setting")).exists()
+    assert not Involvement.objects.exclude(setting=F("young_person__setting")).exists()
+    assert not ChronologyEntry.objects.exclude(setting=F("incident__setting")).exists()
+    assert not AccessLogEntry.objects.exclude(setting=F("incident__setting")).exists()
+    # Every reader in the access log and every owner is a member of the incident's setting.
+    for entry in AccessLogEntry.objects.select_related("user"):
+        assert Membership.objects.filter(user=entry.user, setting_id=entry.setting_id).exists()
+    assert not Incident.objects.exclude(owner__memberships__setting=F("setting")).exists()
+
+
+def test_the_data_keeps_the_rules_the_services_keep(db):
+    generate(4, 60, long_chronology=0)
+
+    for incident in Incident.objects.prefetch_related("involvements__young_person"):
+        incident.full_clean()
+        for involvement in incident.involvements.all():
+            assert involvement.young_person.date_of_birth <= incident.incident_date
+        assert incident.chronology.filter(kind=ChronologyEntry.Kind.CREATED).count() == 1
+    for person in YoungPerson.objects.all()[:50]:
+        person.full_clean()
+
+
+def test_reference_counters_continue_where_the_generated_references_stop(db):
+    generate(2, 40, long_chronology=0)
+    setting = Setting.objects.order_by("id").first()
+    dsl = User.objects.get(memberships__setting=setting, memberships__role=Membership.Role.DSL)
+    for counter in ReferenceCounter.objects.all():
+        numbers = [
+            int(ref.rsplit("-", 1)[1])
+            for ref in Incident.objects.filter(setting=counter.setting, reference__contains=f"-{counter.year}-")
+            .values_list("reference", flat=True)
+        ]
+        assert max(numbers) == counter.last_number == len(numbers)
+
+    incident = incident_create(actor=dsl, setting=setting, summary="Recorded through the service afterwards.")
+
+    assert Incident.objects.filter(setting=setting, reference=incident.reference).count() == 1
+
+
+def test_the_largest_setting_comes_first_and_holds_the_long_chronology(db):
+    generate(5, 200, long_chronology=30)
+
+    sizes = list(Setting.objects.order_by("id").annotate(n=Count("incidents")).values_list("n", flat=True))
+    assert sizes[0] == max(sizes)
+    longest = Incident.objects.get(summary__startswith=loadgen.LONG_CHRONOLOGY_MARKER)
+    assert longest.setting_id == Setting.objects.order_by("id").first().pk
+    assert longest.chronology.count() >= 31
+
+
+def test_a_second_run_adds_to_the_first_without_clashes(db):
+    generate(2, 10, long_chronology=0)
+    generate(2, 10, long_chronology=0)
+
+    assert Setting.objects.count() == 4
+    assert Incident.objects.count() == 20
+    assert User.objects.values("username").annotate(n=Count("id")).aggregate(m=Max("n"))["m"] == 1
+
+
+def test_a_generated_dsl_sees_their_setting_and_nothing_else(db, client):
+    generate(3, 30, long_chronology=0)
+    setting = Setting.objects.order_by("id").first()
+    dsl = User.objects.get(username=f"gen{setting.pk:05d}-dsl")
+    assert dsl.check_password(loadgen.DEFAULT_PASSWORD)
+
+    visible = Incident.objects.visible_to(dsl)
+
+    assert set(visible.values_list("setting_id", flat=True)) == {setting.pk}
+    assert visible.count() == setting.incidents.count()
+
+
+def test_the_plan_is_skewed_and_adds_up():
+    plan = loadgen.make_plan(settings=200, incidents=20_000, rng=random.Random(1))  # noqa: S311
+
+    counts = plan.incidents_per_setting
+    assert sum(counts) == 20_000
+    assert counts == sorted(counts, reverse=True)
+    median = sorted(counts)[len(counts) // 2]
+    assert counts[0] > 5 * median  # a few large settings ...
+    assert median < 20_000 / 200  # ... and most below the mean
+    assert sorted(i for trust in plan.trusts for i in trust) == list(range(200))
+    assert any(len(trust) > 1 for trust in plan.trusts)
