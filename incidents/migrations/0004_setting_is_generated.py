@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('incidents', '0002_append_only_triggers'),
+        ('incidents', '0003_outbox'),
     ]
 
     operations = [
