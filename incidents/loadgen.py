@@ -9,6 +9,7 @@ Every setting made here has `is_generated` set; the command refuses a database h
 """
 
 import io
+import json
 import math
 import random
 import uuid
@@ -20,9 +21,10 @@ from django.contrib.auth.hashers import make_password
 from django.core.management.color import no_style
 from django.db import connection, transaction
 
-from incidents import rules, workflow
+from incidents import audit_chain, rules, workflow
 from incidents.models import (
     AccessLogEntry,
+    AuditChainHead,
     ChronologyEntry,
     Incident,
     Involvement,
@@ -166,7 +168,7 @@ def _ts(moment: datetime) -> str:
 
 def _next_ids() -> dict[type, int]:
     models = (Setting, User, Membership, YoungPerson, Incident, Involvement, ChronologyEntry, AccessLogEntry,
-              ReferenceCounter)
+              ReferenceCounter, AuditChainHead)
     with connection.cursor() as cursor:
         ids = {}
         for model in models:
@@ -203,11 +205,11 @@ class Generator:
                                        "created_at", "updated_at", "version"]),
             Involvement: Table(Involvement, ["id", "setting_id", "code", "incident_id", "young_person_id", "role",
                                              "created_at"]),
-            ChronologyEntry: Table(ChronologyEntry, ["id", "setting_id", "incident_id", "at", "actor_id", "kind",
-                                                     "summary", "details"]),
-            AccessLogEntry: Table(AccessLogEntry, ["id", "setting_id", "incident_id", "user_id", "role", "at",
-                                                   "action", "path", "ip_address"]),
+            ChronologyEntry: Table(ChronologyEntry, ["id", *audit_chain.CHRONOLOGY_FIELDS, "prev_hash",
+                                                     "entry_hash"]),
+            AccessLogEntry: Table(AccessLogEntry, ["id", *audit_chain.ACCESS_FIELDS, "prev_hash", "entry_hash"]),
             ReferenceCounter: Table(ReferenceCounter, ["id", "setting_id", "year", "last_number"]),
+            AuditChainHead: Table(AuditChainHead, ["id", "key", "setting_id", "last_hash", "length", "updated_at"]),
         }
         self.writer = Writer()
         self.counts = dict.fromkeys(self.tables, 0)
@@ -220,6 +222,28 @@ class Generator:
     def _add(self, model: type, row: tuple) -> None:
         self.tables[model].rows.append(row)
         self.counts[model] += 1
+
+    def _chained(self, model: type, fields: tuple[str, ...], values: tuple) -> None:
+        """Append an entry to its setting's hash chain exactly as incidents.services.audit would.
+
+        `values` follow `fields`, with `at` as an aware datetime; it is hashed with the same function the
+        verifier uses, so `verify_audit_trail` accepts generated chains like any other.
+        """
+        chain = self.chains[model]
+        row = dict(zip(fields, values, strict=True))
+        digest = audit_chain.entry_hash(fields, row, chain[0])
+        row["at"] = _ts(row["at"])
+        if "details" in row:
+            row["details"] = json.dumps(row["details"])
+        self._add(model, (self._id(model), *row.values(), chain[0], digest))
+        chain[0], chain[1] = digest, chain[1] + 1
+
+    def _close_chains(self, setting_id: int) -> None:
+        for model, (last_hash, length) in self.chains.items():
+            if length:
+                key = audit_chain.chain_key(model._meta.db_table, setting_id)
+                self._add(AuditChainHead, (self._id(AuditChainHead), key, setting_id, last_hash, length,
+                                           _ts(self.now)))
 
     # -- the whole run ---------------------------------------------------------------------------
 
@@ -256,6 +280,7 @@ class Generator:
 
     def _setting(self, index: int, setting_id: int, incidents: int, *, long_chronology: bool) -> None:
         rng = self.rng
+        self.chains = {ChronologyEntry: [audit_chain.GENESIS, 0], AccessLogEntry: [audit_chain.GENESIS, 0]}
         # Numbered by id, so a second run into the same database makes new names, not clashes.
         number = setting_id
         created = self.now - timedelta(days=HISTORY_DAYS + 30)
@@ -281,6 +306,7 @@ class Generator:
                            long=long_chronology and n == 0)
         for year, last in counters.items():
             self._add(ReferenceCounter, (self._id(ReferenceCounter), setting_id, year, last))
+        self._close_chains(setting_id)
 
     def _user(self, username: str, first: str, last: str, joined: datetime) -> int:
         user_id = self._id(User)
@@ -346,13 +372,12 @@ class Generator:
             "", dsl, dsl, _ts(reported), _ts(min(updated, self.now)), 1 + len(path),
         ))
 
-        chronology = self.tables[ChronologyEntry]
         at = reported
+        no_details: dict = {}
 
         def entry(kind: str, text: str) -> None:
-            when = _ts(min(at, self.now))
-            chronology.rows.append((self._id(ChronologyEntry), setting_id, incident_id, when, dsl, kind, text, "{}"))
-            self.counts[ChronologyEntry] += 1
+            self._chained(ChronologyEntry, audit_chain.CHRONOLOGY_FIELDS,
+                          (setting_id, incident_id, min(at, self.now), dsl, kind, text, no_details))
 
         entry(ChronologyEntry.Kind.CREATED, f"Incident {reference} recorded (status: Reported).")
         for (person_id, _), role in zip(involved, rng.sample(INVOLVEMENT_ROLES, k=len(involved)), strict=True):
@@ -374,8 +399,9 @@ class Generator:
         for _ in range(rng.randint(1, 5)):
             seen = min(self.now, reported + timedelta(hours=rng.randint(1, 24 * 60)))
             reader, role = rng.choice(readers)
-            self._add(AccessLogEntry, (self._id(AccessLogEntry), setting_id, incident_id, reader, role, _ts(seen),
-                                       AccessLogEntry.Action.VIEW_INCIDENT, path_text, "127.0.0.1"))
+            self._chained(AccessLogEntry, audit_chain.ACCESS_FIELDS,
+                          (setting_id, incident_id, reader, role, seen, AccessLogEntry.Action.VIEW_INCIDENT, path_text,
+                           "127.0.0.1"))
 
 
 def refusal_reason() -> str | None:

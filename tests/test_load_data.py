@@ -19,6 +19,8 @@ from incidents.models import (
     User,
     YoungPerson,
 )
+from incidents.services.audit import verify_audit_trail
+from incidents.services.chronology import chronology_record
 from incidents.services.incidents import incident_create
 from manage import _load_data_arguments
 
@@ -149,3 +151,15 @@ def test_the_plan_is_skewed_and_adds_up():
     assert median < 20_000 / 200  # ... and most below the mean
     assert sorted(i for trust in plan.trusts for i in trust) == list(range(200))
     assert any(len(trust) > 1 for trust in plan.trusts)
+
+
+def test_generated_audit_chains_verify_and_take_new_entries(db):
+    generate(3, 30, long_chronology=5)
+    incident = Incident.objects.order_by("id").first()
+    dsl = User.objects.get(username=f"gen{incident.setting_id:05d}-dsl")
+
+    chronology_record(incident=incident, actor=dsl, kind=ChronologyEntry.Kind.NOTE, summary="Added afterwards.")
+    checked, breaks = verify_audit_trail()
+
+    assert breaks == []
+    assert checked == ChronologyEntry.objects.count() + AccessLogEntry.objects.count()
