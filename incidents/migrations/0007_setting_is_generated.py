@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('incidents', '0004_audit_chain'),
+        ('incidents', '0006_policy_protect'),
     ]
 
     operations = [
