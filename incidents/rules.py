@@ -21,6 +21,7 @@ departs from the recommendation is justified in writing and flagged for the head
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -133,6 +134,38 @@ _FLAG_FIELDS: tuple[str, ...] = (
     "shared_without_consent",
     "malicious_intent",
 )
+
+
+# --- The 2024 national update -----------------------------------------------------------
+#
+# "Sharing nudes and semi-nudes" (UKCIS, updated March 2024) added two things the facts do
+# not carry as fields of their own, because they change nothing in the rules above:
+#
+# - AI-generated or digitally altered imagery of a child is treated exactly as real
+#   imagery: the same questions, the same criteria, the same response.
+# - Financially motivated sexual extortion (a young person blackmailed for money or for
+#   more images) IS blackmail, so the app records it by setting
+#   `coerced_blackmailed_or_groomed`, which is a criterion for an immediate referral
+#   under every rule set, and shows the steps below at once.
+
+AI_GENERATED_ADVICE = (
+    "AI-generated or digitally altered imagery of a child is treated exactly as real "
+    "imagery: the same questions, criteria and response apply."
+)
+
+SEXTORTION_FAST_PATH: tuple[str, ...] = (
+    "Refer now: blackmail is a criterion for an immediate referral to the MASH and/or the police.",
+    "Tell the young person not to pay and not to send anything more.",
+    "Stop contact with the blackmailer, but do not delete the account or the messages: they are evidence.",
+    "Report it to the police (999 if a young person is in immediate danger) or to CEOP.",
+    "Help the young person get the imagery removed: Report Remove (Childline and the IWF) "
+    "for under-18s, and Take It Down (NCMEC) for imagery shared online.",
+)
+
+
+def with_sextortion(facts: Facts) -> Facts:
+    """The facts once a young person is known to be blackmailed for money or more images."""
+    return dataclasses.replace(facts, coerced_blackmailed_or_groomed=True)
 
 
 # --- Facts and assessments ------------------------------------------------------------

@@ -31,6 +31,7 @@ from incidents.rules import (
     REFER_IMMEDIATELY,
     RISK_LEVELS,
     RULE_SETS,
+    SEXTORTION_FAST_PATH,
     UKCCIS_2016,
     UKCIS_2024,
     UNCLASSIFIED,
@@ -40,6 +41,7 @@ from incidents.rules import (
     Facts,
     assess,
     describe_rule_set,
+    with_sextortion,
 )
 
 NATIONAL_RULE_SETS = (UKCIS_2024, UKCCIS_2016)
@@ -654,10 +656,13 @@ def test_no_combination_of_facts_withdraws_a_referral_when_something_worse_is_le
         for flags in itertools.product((False, True), repeat=len(FLAGS))
     ]
     for rule_set in RULE_SETS:
-        refers = {each: assess(each, rule_set).refer_immediately for each in all_facts}
+        results = {each: assess(each, rule_set) for each in all_facts}
         for each, worsen in itertools.product(all_facts, WORSENINGS):
-            if refers[each]:
-                assert refers[worsen(each)], (rule_set, each, worsen)
+            was, now = results[each], results[worsen(each)]
+            if was.refer_immediately:
+                assert now.refer_immediately, (rule_set, each, worsen)
+            if was.recommendation in REFERRALS:
+                assert now.recommendation in REFERRALS, (rule_set, each, worsen)
 
 
 def test_the_two_national_rule_sets_never_disagree_on_a_referral():
@@ -665,3 +670,23 @@ def test_the_two_national_rule_sets_never_disagree_on_a_referral():
         for ages in ((), (12,), (15,)):
             some_facts = Facts(ages=ages, **dict(zip(FLAGS, flags, strict=True)))
             assert assess(some_facts, UKCIS_2024).refer_immediately is assess(some_facts, UKCCIS_2016).refer_immediately
+
+
+# --- The 2024 national update ---------------------------------------------------------
+
+
+@pytest.mark.parametrize("rule_set", RULE_SETS)
+@pytest.mark.parametrize("classification", [EXPERIMENTAL, AGGRAVATED, None])
+def test_financially_motivated_sextortion_is_blackmail_and_refers_at_once(rule_set, classification):
+    some_facts = with_sextortion(Facts(ages=(15,), classification=classification))
+
+    assert some_facts.coerced_blackmailed_or_groomed is True
+    assessment = assess(some_facts, rule_set)
+    assert assessment.refer_immediately is True
+    assert COERCION_OR_CAPACITY in assessment.criteria
+
+
+def test_the_sextortion_fast_path_says_refer_do_not_pay_keep_the_account_and_report_remove():
+    text = " ".join(SEXTORTION_FAST_PATH)
+    for words in ("Refer now", "not to pay", "do not delete the account", "CEOP", "Report Remove", "Take It Down"):
+        assert words in text

@@ -36,3 +36,6 @@ __all__ = [
     "TrainingSession",
 ]
 from incidents.models.outbox import OutboxEmail as OutboxEmail  # noqa: E402
+from incidents.models.decisions import Decision, ReviewMeeting, RiskAssessment, SignOff, StoredAssessment  # noqa: E402
+
+__all__ += ["Decision", "ReviewMeeting", "RiskAssessment", "SignOff", "StoredAssessment"]

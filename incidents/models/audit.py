@@ -16,6 +16,14 @@ class ChronologyEntry(models.Model):
         NOTE = "note", "Note"
         ACCESS_GRANTED = "access_granted", "Access granted"
         ACCESS_REVOKED = "access_revoked", "Access revoked"
+        # issue 4: the initial review, assessments and decisions
+        REVIEW_MEETING = "review_meeting", "Initial review meeting"
+        ASSESSMENT = "assessment", "Rules assessment"
+        RISK_ASSESSMENT = "risk_assessment", "Risk assessment"
+        DECISION = "decision", "Decision"
+        SIGNED_OFF = "signed_off", "Decision signed off"
+        RETURNED = "decision_returned", "Decision returned"
+        ESCALATED = "escalated", "Escalated: refer now"
 
     setting = models.ForeignKey("incidents.Setting", on_delete=models.PROTECT, related_name="+")
     incident = models.ForeignKey("incidents.Incident", on_delete=models.PROTECT, related_name="chronology")
