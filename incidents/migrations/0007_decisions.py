@@ -32,7 +32,7 @@ def unprotect(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("incidents", "0004_audit_chain"),
+        ("incidents", "0006_policy_protect"),
     ]
 
     operations = [
