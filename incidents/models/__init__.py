@@ -35,7 +35,7 @@ __all__ = [
     "TrainingAttendance",
     "TrainingSession",
 ]
-from incidents.models.outbox import OutboxEmail as OutboxEmail  # noqa: E402
 from incidents.models.decisions import Decision, ReviewMeeting, RiskAssessment, SignOff, StoredAssessment  # noqa: E402
+from incidents.models.outbox import OutboxEmail as OutboxEmail  # noqa: E402
 
 __all__ += ["Decision", "ReviewMeeting", "RiskAssessment", "SignOff", "StoredAssessment"]
