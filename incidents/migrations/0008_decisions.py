@@ -32,7 +32,7 @@ def unprotect(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("incidents", "0006_policy_protect"),
+        ("incidents", "0007_setting_is_generated"),
     ]
 
     operations = [
