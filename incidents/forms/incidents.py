@@ -107,6 +107,12 @@ class StatusForm(forms.Form):
         required=False,
         help_text="Required when closing or reopening.",
     )
+    override_reason = forms.CharField(
+        label="Reason for closing with the record incomplete",
+        widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
+        help_text="Only if the completeness checklist shows items missing: the chronology keeps this reason.",
+    )
 
 
 class NoteForm(forms.Form):

@@ -39,3 +39,27 @@ from incidents.models.decisions import Decision, ReviewMeeting, RiskAssessment, 
 from incidents.models.outbox import OutboxEmail as OutboxEmail  # noqa: E402
 
 __all__ += ["Decision", "ReviewMeeting", "RiskAssessment", "SignOff", "StoredAssessment"]
+# Actions after the review (issue 5)
+__all__ += [
+    "Conversation",
+    "CustodyEntry",
+    "DeletionDecision",
+    "DeletionRequest",
+    "Device",
+    "OnlineReport",
+    "ParentsDecision",
+    "Referral",
+    "ReferralChase",
+    "ReminderSent",
+    "Sanction",
+    "UnavoidableViewing",
+    "ViewingRecord",
+]
+from incidents.models.actions import CustodyEntry, Device, ParentsDecision, Referral, ReferralChase  # noqa: E402
+from incidents.models.followup import Conversation, OnlineReport, ReminderSent, Sanction  # noqa: E402
+from incidents.models.imagery import (  # noqa: E402
+    DeletionDecision,
+    DeletionRequest,
+    UnavoidableViewing,
+    ViewingRecord,
+)

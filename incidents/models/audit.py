@@ -24,6 +24,24 @@ class ChronologyEntry(models.Model):
         SIGNED_OFF = "signed_off", "Decision signed off"
         RETURNED = "decision_returned", "Decision returned"
         ESCALATED = "escalated", "Escalated: refer now"
+        # Actions after the review (issue 5)
+        REFERRAL = "referral", "Referral"
+        REFERRAL_CHASE = "referral_chase", "Referral followed up"
+        REFERRAL_OUTCOME = "referral_outcome", "Referral outcome"
+        PARENTS = "parents", "Parents and carers"
+        DEVICE = "device", "Device"
+        CUSTODY = "custody", "Device handed over"
+        VIEWING = "viewing", "Imagery viewed"
+        VIEWING_CONFIRMED = "viewing_confirmed", "Viewing record confirmed"
+        UNAVOIDABLE_VIEWING = "unavoidable_viewing", "Imagery seen unavoidably"
+        STAFF_SUPPORT = "staff_support", "Support offered to staff"
+        DELETION = "deletion", "Deletion"
+        DELETION_CONFIRMED = "deletion_confirmed", "Deletion confirmed"
+        DELETION_ESCALATED = "deletion_escalated", "Deletion not confirmed: escalated"
+        CONVERSATION = "conversation", "Conversation with a young person"
+        ONLINE_REPORT = "online_report", "Reported online"
+        SANCTION = "sanction", "Sanction"
+        CLOSED_INCOMPLETE = "closed_incomplete", "Closed with the record incomplete"
 
     setting = models.ForeignKey("incidents.Setting", on_delete=models.PROTECT, related_name="+")
     incident = models.ForeignKey("incidents.Incident", on_delete=models.PROTECT, related_name="chronology")

@@ -136,7 +136,11 @@ def incident_update(*, actor: User, incident: Incident, expected_version: int, *
     return current
 
 
-def incident_change_status(*, actor: User, incident: Incident, status: str, reason: str = "") -> Incident:
+def incident_change_status(
+    *, actor: User, incident: Incident, status: str, reason: str = "", override_reason: str = ""
+) -> Incident:
+    from incidents.services.closing import check_can_close, record_override
+
     reason = reason.strip()
     with transaction.atomic():
         current = Incident.objects.select_for_update().get(pk=incident.pk)
@@ -150,6 +154,7 @@ def incident_change_status(*, actor: User, incident: Incident, status: str, reas
         if workflow.needs_reason(current.status, status) and not reason:
             verb = "reopening" if workflow.is_reopening(current.status, status) else "closing"
             raise ValidationError({"reason": f"Give the reason for {verb} this incident."})
+        gaps = check_can_close(incident=current, override_reason=override_reason) if status == workflow.CLOSED else []
         old_status, old_label = current.status, current.get_status_display()
         current.status = status
         current.version += 1
@@ -162,6 +167,7 @@ def incident_change_status(*, actor: User, incident: Incident, status: str, reas
             summary=f"{verb}: {old_label} → {current.get_status_display()}." + (f" Reason: {reason}" if reason else ""),
             details={"from": old_status, "to": status, "reason": reason},
         )
+        record_override(actor=actor, incident=current, gaps=gaps, override_reason=override_reason)
     return current
 
 

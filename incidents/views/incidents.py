@@ -120,6 +120,7 @@ def incident_status(request: HttpRequest, code: str) -> HttpResponse:
                 incident=incident,
                 status=form.cleaned_data["status"],
                 reason=form.cleaned_data["reason"],
+                override_reason=form.cleaned_data["override_reason"],
             )
         except ValidationError as error:
             add_service_errors(form, error)

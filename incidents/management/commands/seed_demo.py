@@ -127,4 +127,6 @@ class Command(BaseCommand):
                     incident=Incident.objects.get(pk=incident.pk),
                     status=step,
                     reason="All actions complete; record checked." if step == workflow.CLOSED else "",
+                    # Demo cases closed before YSI: their actions were recorded on paper.
+                    override_reason="Recorded on the paper file before YSI." if step == workflow.CLOSED else "",
                 )

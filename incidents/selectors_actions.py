@@ -1,0 +1,223 @@
+"""Reads for the actions after the review: the incident page's sections, completeness, due dates."""
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from django.db.models import Prefetch, Q
+from django.utils import timezone
+
+from incidents import completeness, workflow
+from incidents.due import STAFF_SUPPORT_DAYS, VIEWING_CONFIRM_DAYS, DueItem
+from incidents.models import (
+    ChronologyEntry,
+    Conversation,
+    DeletionDecision,
+    DeletionRequest,
+    Device,
+    Incident,
+    OnlineReport,
+    ParentsDecision,
+    Referral,
+    Sanction,
+    UnavoidableViewing,
+    ViewingRecord,
+)
+
+
+@dataclass
+class IncidentActions:
+    referrals: list[Referral]
+    parents: list[ParentsDecision]
+    devices: list[Device]
+    viewings: list[ViewingRecord]
+    unavoidable: list[UnavoidableViewing]
+    deletion_decisions: list[DeletionDecision]
+    deletion_requests: list[DeletionRequest]
+    conversations: list[Conversation]
+    online_reports: list[OnlineReport]
+    sanctions: list[Sanction]
+
+
+def incident_actions(incident: Incident) -> IncidentActions:
+    """Every action record of one incident, one query per kind (ten in all)."""
+    return IncidentActions(
+        referrals=list(Referral.objects.filter(incident=incident).prefetch_related("chases").order_by("made_at", "id")),
+        parents=list(ParentsDecision.objects.filter(incident=incident).select_related("young_person", "informed_by")),
+        devices=list(
+            Device.objects.filter(incident=incident).select_related("seized_by").prefetch_related(Prefetch("custody"))
+        ),
+        viewings=list(
+            ViewingRecord.objects.filter(incident=incident).select_related(
+                "young_person", "viewer", "witness", "headteacher"
+            )
+        ),
+        unavoidable=list(
+            UnavoidableViewing.objects.filter(incident=incident).select_related("staff_member", "support_offered_by")
+        ),
+        deletion_decisions=list(DeletionDecision.objects.filter(incident=incident).select_related("decided_by")),
+        deletion_requests=list(
+            DeletionRequest.objects.filter(incident=incident).select_related("young_person").order_by("deadline", "id")
+        ),
+        conversations=list(Conversation.objects.filter(incident=incident).select_related("young_person", "led_by")),
+        online_reports=list(OnlineReport.objects.filter(incident=incident)),
+        sanctions=list(Sanction.objects.filter(incident=incident).select_related("young_person", "headteacher")),
+    )
+
+
+def latest_parents_decisions(actions: IncidentActions) -> list[ParentsDecision]:
+    """The decision in force for each young person: the latest one recorded."""
+    latest: dict[int, ParentsDecision] = {}
+    for record in actions.parents:
+        latest[record.young_person_id] = record
+    return sorted(latest.values(), key=lambda r: (r.young_person.last_name, r.young_person.first_name))
+
+
+def _decision_facts(incident: Incident) -> tuple[str | None, bool, bool | None]:
+    """The review's decision, whether it has a reason, and whether a non-referral is signed off.
+
+    Until the review's decision records exist, the incident's status stands for the decision and the
+    reason given when the status changed stands for its reason.
+    """
+    decision = {
+        workflow.REFERRED: completeness.REFER,
+        workflow.MANAGED_IN_SETTING: completeness.MANAGE,
+    }.get(incident.status)
+    if decision is None and incident.status == workflow.CLOSED:
+        last = (
+            ChronologyEntry.objects.filter(incident=incident, kind=ChronologyEntry.Kind.STATUS)
+            .exclude(details__to=workflow.CLOSED)
+            .order_by("-at", "-id")
+            .values_list("details", flat=True)
+            .first()
+        ) or {}
+        decision = {workflow.REFERRED: completeness.REFER, workflow.MANAGED_IN_SETTING: completeness.MANAGE}.get(
+            last.get("to")
+        )
+    reason = False
+    if decision is not None:
+        target = workflow.REFERRED if decision == completeness.REFER else workflow.MANAGED_IN_SETTING
+        reason = any(
+            (details or {}).get("reason")
+            for details in ChronologyEntry.objects.filter(
+                incident=incident, kind=ChronologyEntry.Kind.STATUS, details__to=target
+            ).values_list("details", flat=True)
+        )
+    return decision, reason, None
+
+
+def snapshot(
+    incident: Incident, actions: IncidentActions | None = None, today: date | None = None
+) -> completeness.Facts:
+    actions = actions or incident_actions(incident)
+    people = list(
+        incident.involvements.values_list(
+            "young_person_id", "young_person__first_name", "young_person__last_name"
+        ).distinct()
+    )
+    names = {pid: f"{first} {last}" for pid, first, last in people}
+    decision, reason, signed_off = _decision_facts(incident)
+    return completeness.Facts(
+        today=today or timezone.localdate(),
+        young_people=tuple(sorted(set(names.values()))),
+        decision=decision,
+        decision_reason_recorded=reason,
+        non_referral_signed_off=signed_off,
+        referrals=tuple(
+            completeness.ReferralFacts(
+                agency=r.agency,
+                is_police=r.is_police,
+                awaiting_outcome=r.awaiting_outcome,
+                next_chase_due=r.next_chase_due,
+            )
+            for r in actions.referrals
+        ),
+        parents_decided_for=frozenset(names[p.young_person_id] for p in actions.parents if p.young_person_id in names),
+        viewings_total=len(actions.viewings),
+        viewings_unconfirmed=sum(1 for v in actions.viewings if not v.fully_confirmed),
+        devices_total=len(actions.devices),
+        devices_not_with_police=sum(1 for d in actions.devices if not d.with_police),
+        unavoidable_without_support=sum(1 for u in actions.unavoidable if not u.support_given),
+        deletion_decided=bool(actions.deletion_decisions),
+        deletions=tuple(
+            completeness.DeletionFacts(
+                person=r.young_person.full_name,
+                deadline=r.deadline,
+                confirmed=r.confirmed,
+                escalated=r.escalated_at is not None,
+            )
+            for r in actions.deletion_requests
+        ),
+        conversations=len(actions.conversations),
+        online_reports=len(actions.online_reports),
+    )
+
+
+def checklist(incident: Incident, actions: IncidentActions | None = None) -> list[completeness.Item]:
+    return completeness.check(snapshot(incident, actions))
+
+
+# --- Due and overdue -----------------------------------------------------------------------------
+
+
+def due_items(setting_ids: list[int]) -> list[DueItem]:
+    """Everything with a date that matters, across the given settings' open incidents."""
+    open_incidents = {"setting_id__in": setting_ids, "incident__status__in": workflow.OPEN_STATUSES}
+    items: list[DueItem] = []
+    for referral in Referral.objects.filter(
+        **open_incidents, outcome=Referral.Outcome.AWAITING, next_chase_due__isnull=False
+    ).select_related("incident"):
+        items.append(
+            DueItem(
+                key=f"referral_chase:{referral.code}:{referral.next_chase_due.isoformat()}",
+                setting_id=referral.setting_id,
+                incident_code=str(referral.incident.code),
+                incident_reference=referral.incident.reference,
+                what=f"Chase the referral to {referral.get_agency_display()}",
+                due=referral.next_chase_due,
+                section="referrals",
+            )
+        )
+    for request in DeletionRequest.objects.filter(
+        **open_incidents, confirmed_at__isnull=True, escalated_at__isnull=True
+    ).select_related("incident"):
+        items.append(
+            DueItem(
+                key=f"deletion_deadline:{request.code}",
+                setting_id=request.setting_id,
+                incident_code=str(request.incident.code),
+                incident_reference=request.incident.reference,
+                what="Deletion to be confirmed by a young person (escalate if the deadline has passed)",
+                due=request.deadline,
+                section="deletion",
+            )
+        )
+    for record in UnavoidableViewing.objects.filter(**open_incidents, support_offered_at__isnull=True).select_related(
+        "incident"
+    ):
+        items.append(
+            DueItem(
+                key=f"staff_support:{record.code}",
+                setting_id=record.setting_id,
+                incident_code=str(record.incident.code),
+                incident_reference=record.incident.reference,
+                what="Offer support to a member of staff who saw imagery",
+                due=record.viewed_on + timedelta(days=STAFF_SUPPORT_DAYS),
+                section="viewing",
+            )
+        )
+    for viewing in ViewingRecord.objects.filter(
+        Q(viewer_confirmed_at__isnull=True) | Q(witness_confirmed_at__isnull=True), setting_id__in=setting_ids
+    ).select_related("incident"):
+        items.append(
+            DueItem(
+                key=f"viewing_confirm:{viewing.code}",
+                setting_id=viewing.setting_id,
+                incident_code=str(viewing.incident.code),
+                incident_reference=viewing.incident.reference,
+                what="Viewing record to be confirmed by the viewer and the member of staff present",
+                due=timezone.localtime(viewing.viewed_at).date() + timedelta(days=VIEWING_CONFIRM_DAYS),
+                section="viewing",
+            )
+        )
+    # -- due items from disclosures (issue 3) and sign-offs (issue 4) join here --
+    return items
