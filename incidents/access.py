@@ -17,7 +17,9 @@ from incidents.models import (
     IncidentUserObjectPermission,
     Membership,
     OutboxEmail,
+    PolicyVersion,
     Setting,
+    TrainingSession,
     User,
     YoungPerson,
 )
@@ -291,3 +293,72 @@ def get_young_person_for_transfer(request: HttpRequest, code: str | UUID) -> You
         log_refusal(request, setting_id=person.setting_id)
         raise PermissionDenied("Only the DSL and deputies can prepare a transfer file.")
     return person
+
+
+# -- The setting's policy and training (issue 8) --
+
+POLICY_EDIT_ROLES = (Role.DSL, Role.HEADTEACHER)
+POLICY_ADOPT_ROLES = (Role.HEADTEACHER,)
+TRAINING_RECORD_ROLES = (Role.DSL, Role.DEPUTY, Role.HEADTEACHER)
+# Who may see who has read the policy and been trained, and the training records.
+STAFF_RECORD_ROLES = (Role.DSL, Role.DEPUTY, Role.HEADTEACHER, Role.AUDITOR)
+
+
+def settings_of_member(user: User) -> QuerySet[Setting]:
+    """Every setting the user belongs to, whatever the role: all members read its policy."""
+    if not user.is_authenticated:
+        return Setting.objects.none()
+    return Setting.objects.filter(id__in=list(roles_by_setting(user))).order_by("name")
+
+
+def can_edit_policy(user: User, setting_id: int) -> bool:
+    return role_in(user, setting_id) in POLICY_EDIT_ROLES
+
+
+def can_adopt_policy(user: User, setting_id: int) -> bool:
+    return role_in(user, setting_id) in POLICY_ADOPT_ROLES
+
+
+def can_record_training(user: User, setting_id: int) -> bool:
+    return role_in(user, setting_id) in TRAINING_RECORD_ROLES
+
+
+def can_see_staff_records(user: User, setting_id: int) -> bool:
+    return role_in(user, setting_id) in STAFF_RECORD_ROLES
+
+
+def get_setting_for_policy(
+    request: HttpRequest, code: str | UUID, *, roles: tuple[str, ...] | None = None, refusal: str = ""
+) -> Setting:
+    """A setting the user belongs to (404 otherwise); with `roles`, one where they hold one of them (403)."""
+    parsed = _parse_code(code)
+    setting = settings_of_member(request.user).filter(code=parsed).first() if parsed else None
+    if setting is None:
+        log_refusal(request)
+        raise Http404("No such setting.")
+    if roles is not None and role_in(request.user, setting.pk) not in roles:
+        log_refusal(request, setting_id=setting.pk)
+        raise PermissionDenied(refusal or "Your role in this setting does not allow this.")
+    return setting
+
+
+def get_policy_version_for_user(request: HttpRequest, setting: Setting, code: str | UUID) -> PolicyVersion:
+    parsed = _parse_code(code)
+    version = PolicyVersion.objects.filter(setting=setting, code=parsed).first() if parsed else None
+    if version is None:
+        log_refusal(request, setting_id=setting.pk)
+        raise Http404("No such version of the policy.")
+    return version
+
+
+def get_training_session_for_user(request: HttpRequest, setting: Setting, code: str | UUID) -> TrainingSession:
+    """Training records are for the safeguarding team, the headteacher and auditors (403 for others)."""
+    if not can_see_staff_records(request.user, setting.pk):
+        log_refusal(request, setting_id=setting.pk)
+        raise PermissionDenied("Training records are kept by the safeguarding team and the headteacher.")
+    parsed = _parse_code(code)
+    session = TrainingSession.objects.filter(setting=setting, code=parsed).first() if parsed else None
+    if session is None:
+        log_refusal(request, setting_id=setting.pk)
+        raise Http404("No such training session.")
+    return session

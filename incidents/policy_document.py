@@ -111,6 +111,8 @@ class Gap:
 
     key: str
     label: str
+    # Templates cannot ask isinstance(); a str part has no such attribute.
+    is_gap = True
 
     def __str__(self) -> str:
         return f"[not yet filled in: {self.label}]"

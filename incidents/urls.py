@@ -1,6 +1,6 @@
 from django.urls import path
 
-from incidents.views import home, incidents, outbox, people, records
+from incidents.views import home, incidents, outbox, people, policy, records
 
 app_name = "incidents"
 
@@ -46,4 +46,19 @@ urlpatterns = [
     #
     # -- The setting's policy and training (issue 8) --
     #
+    path("policy/", policy.policy_index, name="policy_index"),
+    path("policy/read/", policy.policy_read, name="policy_read"),
+    path("policy/read/later/", policy.policy_defer, name="policy_defer"),
+    path("policy/<uuid:setting_code>/", policy.policy_current, name="policy_current"),
+    path("policy/<uuid:setting_code>/draft/", policy.policy_edit, name="policy_edit"),
+    path("policy/<uuid:setting_code>/draft/preview/", policy.policy_preview, name="policy_preview"),
+    path("policy/<uuid:setting_code>/draft/adopt/", policy.policy_adopt, name="policy_adopt"),
+    path("policy/<uuid:setting_code>/versions/", policy.policy_versions, name="policy_versions"),
+    path("policy/<uuid:setting_code>/versions/<uuid:code>/", policy.policy_version, name="policy_version"),
+    path("policy/<uuid:setting_code>/versions/<uuid:code>/confirm/", policy.policy_confirm, name="policy_confirm"),
+    path("policy/<uuid:setting_code>/staff/", policy.staff_policy_status, name="staff_policy_status"),
+    path("policy/<uuid:setting_code>/training/", policy.training_list, name="training_list"),
+    path("policy/<uuid:setting_code>/training/new/", policy.training_create, name="training_create"),
+    path("policy/<uuid:setting_code>/training/<uuid:code>/", policy.training_detail, name="training_detail"),
+    path("policy/<uuid:setting_code>/training/<uuid:code>/edit/", policy.training_edit, name="training_edit"),
 ]

@@ -4,9 +4,11 @@ from django.shortcuts import redirect, render
 
 from incidents import access, selectors
 from incidents.models import Membership
+from incidents.views.policy import asks_to_read_policy
 
 
 @login_required
+@asks_to_read_policy
 def home(request: HttpRequest) -> HttpResponse:
     """Send each person where their work is: the safeguarding team to the dashboard, staff to reporting."""
     if access.can_record_incidents(request.user):
@@ -17,6 +19,7 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@asks_to_read_policy
 def staff_home(request: HttpRequest) -> HttpResponse:
     memberships = request.user.memberships.filter(is_active=True).select_related("setting")
     safeguarding_team = (
@@ -36,6 +39,7 @@ def staff_home(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@asks_to_read_policy
 def dashboard(request: HttpRequest) -> HttpResponse:
     access.require_case_browser(request)
     return render(
