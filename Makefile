@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 DEV_KEY = SECRET_KEY="$$(cat var/secret_key)" DEBUG=1
 CHECK_ENV = SECRET_KEY=checks-only DEBUG=1 DATABASE_URL=sqlite://:memory:
 
-.PHONY: run test lint check migrations-check system-deps install install-dev clean
+.PHONY: run test lint check migrations-check system-deps install install-dev clean prod-like prod-like-stop prod-like-deps
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -53,6 +53,24 @@ check: install-dev
 
 migrations-check: install-dev
 	$(CHECK_ENV) $(BIN)/python manage.py makemigrations --check --dry-run
+
+# A production-like YSI on loopback (see README, "Production-like deployment"): its own PostgreSQL,
+# two gunicorn instances and the outbox worker behind Debian's nginx, then a smoke test through nginx.
+prod-like: install prod-like-deps
+	deploy/prod-like start
+
+prod-like-stop:
+	deploy/prod-like stop
+
+prod-like-deps:
+	@if command -v nginx >/dev/null || [ -x /usr/sbin/nginx ]; then \
+		if ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then exit 0; fi; fi; \
+	if [ "$$(id -u)" = "0" ]; then \
+		DEBIAN_FRONTEND=noninteractive apt-get install -y -q nginx-light postgresql >/dev/null \
+		|| (apt-get update -q >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -q nginx-light postgresql >/dev/null); \
+	else \
+		echo "!!! Not root: install Debian's nginx-light and postgresql first."; exit 1; \
+	fi
 
 clean:
 	rm -rf $(VENV) var/staticfiles

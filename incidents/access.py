@@ -6,6 +6,7 @@ learn that another setting's record exists. Things a user may see but not change
 
 from uuid import UUID
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest
@@ -170,7 +171,16 @@ def grants_for(incident: Incident) -> QuerySet[IncidentUserObjectPermission]:
 
 
 def client_ip(request: HttpRequest) -> str | None:
-    return request.META.get("REMOTE_ADDR") or None
+    """The address of the person, not of the proxy in front of the app servers.
+
+    X-Forwarded-For is believed only from a proxy named in TRUSTED_PROXIES; anyone else could write
+    anything there. The proxy overwrites the header, so its last entry is the address it saw.
+    """
+    remote = request.META.get("REMOTE_ADDR") or None
+    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+    if remote in settings.TRUSTED_PROXIES and forwarded:
+        return forwarded.split(",")[-1].strip() or remote
+    return remote
 
 
 def log_read(

@@ -130,6 +130,10 @@ STORAGES = {
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 
+# Sessions live in the database, so any app server behind the proxy can serve any request.
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
+# The reverse proxies (nginx on the same host) whose X-Forwarded-For is believed for the access log.
+TRUSTED_PROXIES = frozenset(env_list("TRUSTED_PROXIES"))
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
