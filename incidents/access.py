@@ -14,6 +14,7 @@ from guardian.shortcuts import assign_perm, remove_perm
 
 from incidents.models import (
     AccessLogEntry,
+    Disclosure,
     Incident,
     IncidentUserObjectPermission,
     Membership,
@@ -21,6 +22,7 @@ from incidents.models import (
     PolicyVersion,
     Setting,
     TrainingSession,
+    UnavoidableViewing,
     User,
     YoungPerson,
 )
@@ -372,3 +374,71 @@ def get_training_session_for_user(request: HttpRequest, setting: Setting, code: 
         log_refusal(request, setting_id=setting.pk)
         raise Http404("No such training session.")
     return session
+
+
+# -- Reporting a concern and acting on reports (issue 3) --
+
+
+def settings_where_user_reports(user: User) -> QuerySet[Setting]:
+    """Anyone with an active role in a setting may report a concern to it, whatever the role."""
+    if not user.is_authenticated:
+        return Setting.objects.none()
+    return Setting.objects.filter(id__in=list(roles_by_setting(user))).order_by("name")
+
+
+def can_report(user: User) -> bool:
+    return user.is_authenticated and bool(roles_by_setting(user))
+
+
+def require_reporter(request: HttpRequest) -> None:
+    if not can_report(request.user):
+        log_refusal(request)
+        raise PermissionDenied("You need a role in a setting to report a concern. Ask your DSL to add you.")
+
+
+def get_own_disclosure(request: HttpRequest, code: str | UUID) -> Disclosure:
+    """A reporter's own report; anybody else's answers 404, the safeguarding team included
+    (they read it on the incident)."""
+    parsed = _parse_code(code)
+    disclosure = (
+        Disclosure.objects.filter(code=parsed, reporter=request.user).select_related("setting").first()
+        if parsed and request.user.is_authenticated
+        else None
+    )
+    if disclosure is None:
+        log_refusal(request)
+        raise Http404("No such report.")
+    return disclosure
+
+
+def disclosures_visible_to(user: User) -> QuerySet[Disclosure]:
+    return Disclosure.objects.filter(setting_id__in=setting_ids_with_roles(user, CASE_VIEW_ROLES))
+
+
+def get_disclosure_for_team(request: HttpRequest, code: str | UUID) -> Disclosure:
+    """A disclosure the DSL or a deputy acts on (acknowledge, merge, annotate): 404 to those who
+    cannot see it, 403 to those who can see but not act."""
+    parsed = _parse_code(code)
+    disclosure = (
+        disclosures_visible_to(request.user).filter(code=parsed).select_related("setting", "incident").first()
+        if parsed
+        else None
+    )
+    if disclosure is None:
+        log_refusal(request)
+        raise Http404("No such report.")
+    if role_in(request.user, disclosure.setting_id) not in CASE_EDIT_ROLES:
+        log_refusal(request, setting_id=disclosure.setting_id)
+        raise PermissionDenied("Only the DSL and deputies of this setting can act on reports.")
+    return disclosure
+
+
+def can_act_on_disclosures(user: User, setting_id: int) -> bool:
+    return role_in(user, setting_id) in CASE_EDIT_ROLES
+
+
+def staff_awaiting_support_visible_to(user: User) -> QuerySet[UnavoidableViewing]:
+    """Staff who saw imagery and have not yet been offered support, for the DSL and deputies."""
+    return UnavoidableViewing.objects.filter(
+        setting_id__in=setting_ids_with_roles(user, CASE_EDIT_ROLES), support_offered_at__isnull=True
+    )

@@ -58,3 +58,41 @@ def unprotect_table(schema_editor: BaseDatabaseSchemaEditor, table: str) -> None
             schema_editor.execute(f'DROP TRIGGER IF EXISTS {name} ON "{table}";')
         else:
             schema_editor.execute(f"DROP TRIGGER IF EXISTS {name};")
+
+
+def protect_columns(
+    schema_editor: BaseDatabaseSchemaEditor, table: str, columns: list[str], set_once: tuple[str, ...] = ()
+) -> None:
+    """Refuse DELETE of any row, and any UPDATE that changes one of `columns`.
+
+    Other columns stay updatable. A column in `set_once` may go from NULL to a value once and is
+    protected from then on (e.g. who acknowledged a report, and when).
+    """
+    vendor = schema_editor.connection.vendor
+    update_name, delete_name = _names(table)
+    if vendor == "postgresql":
+        changed = [f'OLD."{c}" IS DISTINCT FROM NEW."{c}"' for c in columns]
+        changed += [f'(OLD."{c}" IS NOT NULL AND OLD."{c}" IS DISTINCT FROM NEW."{c}")' for c in set_once]
+        schema_editor.execute(_PG_FUNCTION, params=None)
+        schema_editor.execute(
+            f'CREATE TRIGGER {update_name} BEFORE UPDATE ON "{table}" FOR EACH ROW WHEN ({" OR ".join(changed)}) '
+            "EXECUTE FUNCTION ysi_refuse_change();"
+        )
+        schema_editor.execute(
+            f'CREATE TRIGGER {delete_name} BEFORE DELETE ON "{table}" FOR EACH ROW '
+            "EXECUTE FUNCTION ysi_refuse_change();"
+        )
+    elif vendor == "sqlite":
+        changed = [f'OLD."{c}" IS NOT NEW."{c}"' for c in columns]
+        changed += [f'(OLD."{c}" IS NOT NULL AND OLD."{c}" IS NOT NEW."{c}")' for c in set_once]
+        for name, event, condition in (
+            (update_name, "UPDATE", f"WHEN {' OR '.join(changed)}"),
+            (delete_name, "DELETE", ""),
+        ):
+            schema_editor.execute(
+                f'CREATE TRIGGER {name} BEFORE {event} ON "{table}" FOR EACH ROW {condition} BEGIN '
+                f"SELECT RAISE(ABORT, 'YSI: {event} on {table} is refused: these records cannot be changed or "
+                "deleted'); END;"
+            )
+    else:
+        raise NotImplementedError(f"No protecting triggers written for {vendor}.")

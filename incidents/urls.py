@@ -1,6 +1,6 @@
 from django.urls import path
 
-from incidents.views import home, incidents, outbox, people, policy, records
+from incidents.views import disclosures, home, incidents, outbox, people, policy, records
 
 app_name = "incidents"
 
@@ -30,6 +30,13 @@ urlpatterns = [
     # -- Disclosures and reporting (issue 3) --
     #
     path("outbox/<uuid:code>/retry/", outbox.outbox_retry_view, name="outbox_retry"),
+    path("report/", disclosures.report, name="report"),
+    path("report/mine/", disclosures.my_reports, name="my_reports"),
+    path("report/<uuid:code>/", disclosures.receipt, name="disclosure_receipt"),
+    path("report/<uuid:code>/add/", disclosures.add_to_own_report, name="disclosure_add"),
+    path("disclosures/<uuid:code>/acknowledge/", disclosures.acknowledge, name="disclosure_acknowledge"),
+    path("disclosures/<uuid:code>/merge/", disclosures.merge, name="disclosure_merge"),
+    path("disclosures/<uuid:code>/annotate/", disclosures.annotate, name="disclosure_annotate"),
     #
     # -- Review, assessments and decisions (issue 4) --
     #

@@ -36,6 +36,8 @@ __all__ = [
     "TrainingSession",
 ]
 from incidents.models.decisions import Decision, ReviewMeeting, RiskAssessment, SignOff, StoredAssessment  # noqa: E402
+from incidents.models.disclosure import Disclosure as Disclosure  # noqa: E402
+from incidents.models.disclosure import DisclosureAnnotation as DisclosureAnnotation  # noqa: E402
 from incidents.models.outbox import OutboxEmail as OutboxEmail  # noqa: E402
 
 __all__ += ["Decision", "ReviewMeeting", "RiskAssessment", "SignOff", "StoredAssessment"]

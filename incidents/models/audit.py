@@ -42,6 +42,11 @@ class ChronologyEntry(models.Model):
         ONLINE_REPORT = "online_report", "Reported online"
         SANCTION = "sanction", "Sanction"
         CLOSED_INCOMPLETE = "closed_incomplete", "Closed with the record incomplete"
+        # Disclosures (issue 3)
+        DISCLOSURE_RECEIVED = "disclosure_received", "Disclosure received"
+        DISCLOSURE_ACKNOWLEDGED = "disclosure_acknowledged", "Disclosure acknowledged"
+        DISCLOSURE_MERGED = "disclosure_merged", "Disclosure merged"
+        DISCLOSURE_ANNOTATED = "disclosure_annotated", "Disclosure annotated"
 
     setting = models.ForeignKey("incidents.Setting", on_delete=models.PROTECT, related_name="+")
     incident = models.ForeignKey("incidents.Incident", on_delete=models.PROTECT, related_name="chronology")

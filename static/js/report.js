@@ -1,0 +1,28 @@
+// The reporting form: show the immediate-risk numbers when the box is ticked, and warn before the
+// session's idle timeout ends. Nothing typed is stored in the browser.
+(function () {
+  "use strict";
+  var form = document.querySelector("form.report-form");
+  if (!form) { return; }
+
+  var box = document.getElementById("id_immediate_risk");
+  var announcement = document.getElementById("risk-announcement");
+  if (box) {
+    box.addEventListener("change", function () {
+      form.classList.toggle("risk-ticked", box.checked);
+      if (announcement) {
+        announcement.textContent = box.checked
+          ? "If a child is in danger now, call 999. Your safeguarding team's phone numbers are shown below the box."
+          : "";
+      }
+    });
+  }
+
+  var idleSeconds = parseInt(form.getAttribute("data-idle-seconds"), 10);
+  var warning = document.getElementById("idle-warning");
+  if (idleSeconds > 0 && warning) {
+    // Warn five minutes before the end (or at two thirds of a short timeout).
+    var warnAfter = Math.max(idleSeconds - 300, Math.floor(idleSeconds * 2 / 3)) * 1000;
+    window.setTimeout(function () { warning.hidden = false; }, warnAfter);
+  }
+})();
