@@ -295,3 +295,30 @@ def test_the_review_is_due_then_overdue(oakfield, team):
     assert svc.review_state(oakfield, review - timedelta(days=10)).state == "due"
     overdue = svc.review_state(oakfield, review + timedelta(days=3))
     assert (overdue.state, overdue.days) == ("overdue", 3)
+
+
+def test_a_decision_records_the_policy_version_in_force(oakfield, team, incident):
+    from incidents.models import Decision
+    from tests.test_decisions import review
+
+    nothing_yet = review(incident, team["dsl"])
+    assert nothing_yet.policy_version is None
+
+    version = adopt(complete_draft(oakfield, team["dsl"]), team["head"])
+    later = review(incident, team["dsl"])
+    assert later.policy_version == version
+    assert Decision.objects.get(pk=nothing_yet.pk).policy_version is None
+
+
+def test_the_demo_has_an_adopted_policy_staff_must_read_and_training(db):
+    from django.core.management import call_command
+
+    from incidents.models import Setting, TrainingSession, User
+
+    call_command("seed_demo", password="a-demo-password-1")
+    call_command("seed_demo", password="a-demo-password-1")
+    setting = Setting.objects.get(name="Oakfield Academy")
+    assert PolicyVersion.objects.filter(setting=setting).count() == 1
+    assert svc.versions_awaiting_reading(User.objects.get(username="staff"))
+    assert not svc.versions_awaiting_reading(User.objects.get(username="dsl"))
+    assert TrainingSession.objects.filter(setting=setting).count() == 1

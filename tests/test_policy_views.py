@@ -375,3 +375,16 @@ class TestDashboardPanel:
     def test_the_nav_links_to_the_policy(self, client_for, oakfield, cast):
         content = client_for(cast["staff"]).get(reverse("incidents:staff_home")).content.decode()
         assert 'href="/policy/"' in content
+
+
+def test_the_incident_shows_the_policy_version_in_force_at_each_decision(client_for, oakfield, cast, incident):
+    from tests.test_decisions import review
+
+    review(incident, cast["dsl"])
+    version = adopt(complete_draft(oakfield, cast["dsl"]), cast["head"])
+    review(incident, cast["dsl"])
+    svc.policy_read_confirm(user=cast["dsl"], version=version)
+    content = client_for(cast["dsl"]).get(incident.get_absolute_url()).content.decode()
+    section = content.split('id="decision-policy-title"')[1].split("</section>")[0]
+    assert "No policy had been adopted in YSI" in section
+    assert f'href="{version.get_absolute_url()}">Version 1</a>' in section

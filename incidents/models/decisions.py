@@ -338,6 +338,15 @@ class Decision(models.Model):
     )
     returned_at = models.DateTimeField(null=True, blank=True)
     return_comments = models.TextField("the headteacher's comments", blank=True)
+    # The setting's adopted policy in force when the decision was taken (issue 8); empty if none was.
+    policy_version = models.ForeignKey(
+        "incidents.PolicyVersion",
+        verbose_name="policy version in force",
+        on_delete=models.PROTECT,
+        related_name="decisions",
+        null=True,
+        blank=True,
+    )
 
     objects = DecisionQuerySet.as_manager()
 

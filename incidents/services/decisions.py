@@ -27,6 +27,7 @@ from incidents.models import (
 from incidents.models.decisions import Answer
 from incidents.services.chronology import chronology_record
 from incidents.services.incidents import CLOCK_TOLERANCE, incident_change_status, incident_update
+from incidents.services.policy import policy_version_in_force
 
 Outcome = Decision.Outcome
 Status = Decision.Status
@@ -336,6 +337,7 @@ def _decision_create(
             status=Status.AWAITING_SIGN_OFF if outcome == Outcome.MANAGE_IN_SETTING else Status.RECORDED,
             supersedes=previous,
             recorded_by=actor,
+            policy_version=policy_version_in_force(incident.setting_id, timezone.now()),
         )
         decision.full_clean()
         decision.save()

@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from incidents import workflow
 from incidents.demo.data import DEMO_SETTING_NAME, INCIDENTS, PUPILS, STAFF
+from incidents.demo.policy import seed_policy
 from incidents.models import Incident, Membership, Setting, User
 from incidents.services.incidents import incident_change_status, incident_create
 from incidents.services.people import involvement_add, young_person_create
@@ -58,6 +59,7 @@ class Command(BaseCommand):
             # seed: second factor for demo users (issue 7)
 
             # seed: adopted policy and training (issue 8)
+            seed_policy(setting, users)
 
         self.stdout.write(self.style.SUCCESS(f"Demo setting: {setting.name}, {setting.incidents.count()} incidents."))
         self.stdout.write("Demo sign-ins (username / password):")
