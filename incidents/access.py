@@ -26,6 +26,7 @@ from incidents.models import (
     User,
     YoungPerson,
 )
+from incidents.models.decisions import Decision, RiskAssessment
 from incidents.models.incident import CASE_EDIT_ROLES, CASE_VIEW_ROLES, roles_by_setting
 from incidents.services.audit import access_log_record
 
@@ -133,6 +134,86 @@ def require_recorder(request: HttpRequest) -> None:
     if not can_record_incidents(request.user):
         log_refusal(request)
         raise PermissionDenied("Only a DSL or deputy can record incidents.")
+
+
+# --- Decisions and the headteacher's sign-off (issue 4) ---------------------------------
+# Decisions, assessments and reviews are for the safeguarding team, the headteacher and
+# auditors of the setting; a member of staff granted one incident does not see them.
+
+
+def can_see_decisions(user: User, setting_id: int) -> bool:
+    return role_in(user, setting_id) in CASE_VIEW_ROLES
+
+
+def can_sign_off(user: User, setting_id: int) -> bool:
+    """Only the headteacher of the decision's own setting signs off (or returns) it."""
+    return role_in(user, setting_id) == Role.HEADTEACHER
+
+
+def headteacher_setting_ids(user: User) -> list[int]:
+    return setting_ids_with_roles(user, (Role.HEADTEACHER,))
+
+
+def require_headteacher(request: HttpRequest) -> list[int]:
+    setting_ids = headteacher_setting_ids(request.user)
+    if not setting_ids:
+        log_refusal(request)
+        raise PermissionDenied("Decisions are signed off by the headteacher.")
+    return setting_ids
+
+
+def decisions_visible_to(user: User) -> QuerySet[Decision]:
+    return Decision.objects.filter(setting_id__in=setting_ids_with_roles(user, CASE_VIEW_ROLES))
+
+
+def get_decision_for_user(
+    request: HttpRequest, code: str | UUID, *, edit: bool = False, sign: bool = False
+) -> Decision:
+    """The decision this user may read (404 otherwise); edit: DSL or deputy, sign: headteacher (403)."""
+    parsed = _parse_code(code)
+    decision = (
+        decisions_visible_to(request.user)
+        .select_related("incident", "incident__setting", "assessment", "recorded_by", "review_meeting")
+        .filter(code=parsed)
+        .first()
+        if parsed
+        else None
+    )
+    if decision is None:
+        log_refusal(request)
+        raise Http404("No such decision.")
+    if edit and not can_edit_incident(request.user, decision.incident):
+        log_refusal(request, incident=decision.incident)
+        raise PermissionDenied("Only the DSL and deputies of this setting can revise its decisions.")
+    if sign and not can_sign_off(request.user, decision.setting_id):
+        log_refusal(request, incident=decision.incident)
+        raise PermissionDenied("Only the headteacher of this setting can sign off its decisions.")
+    return decision
+
+
+def get_risk_assessment_for_user(request: HttpRequest, code: str | UUID) -> RiskAssessment:
+    parsed = _parse_code(code)
+    risk = (
+        RiskAssessment.objects.filter(setting_id__in=setting_ids_with_roles(request.user, CASE_VIEW_ROLES))
+        .select_related("incident", "incident__setting", "assessment", "recorded_by")
+        .filter(code=parsed)
+        .first()
+        if parsed
+        else None
+    )
+    if risk is None:
+        log_refusal(request)
+        raise Http404("No such risk assessment.")
+    return risk
+
+
+def get_incident_for_decisions(request: HttpRequest, code: str | UUID, *, edit: bool = False) -> Incident:
+    """An incident whose review and decisions this user may read (a single grant is not enough)."""
+    incident = get_incident_for_user(request, code, edit=edit)
+    if not can_see_decisions(request.user, incident.setting_id):
+        log_refusal(request, incident=incident)
+        raise PermissionDenied("Reviews and decisions are for the safeguarding team, the headteacher and auditors.")
+    return incident
 
 
 def staff_who_may_be_granted(incident: Incident) -> QuerySet[User]:

@@ -1,5 +1,6 @@
 from django.urls import path
 
+from incidents.views import decisions as decision_views
 from incidents.views import disclosures, home, incidents, outbox, people, policy, records
 
 app_name = "incidents"
@@ -40,6 +41,18 @@ urlpatterns = [
     #
     # -- Review, assessments and decisions (issue 4) --
     #
+    path("incidents/<uuid:code>/review/", decision_views.review_create, name="review_create"),
+    path(
+        "incidents/<uuid:code>/risk-assessment/",
+        decision_views.risk_assessment_create,
+        name="risk_assessment_create",
+    ),
+    path("incidents/<uuid:code>/refer-now/", decision_views.refer_now, name="refer_now"),
+    path("risk-assessments/<uuid:code>/", decision_views.risk_assessment_detail, name="risk_assessment_detail"),
+    path("decisions/<uuid:code>/", decision_views.decision_detail, name="decision_detail"),
+    path("decisions/<uuid:code>/revise/", decision_views.decision_revise, name="decision_revise"),
+    path("decisions/<uuid:code>/sign-off/", decision_views.decision_sign_off, name="decision_sign_off"),
+    path("sign-offs/", decision_views.sign_off_queue, name="sign_off_queue"),
     #
     # -- Actions after the review (issue 5) --
     #

@@ -167,6 +167,22 @@ class StoredAssessment(models.Model):
     def classification_label(self) -> str:
         return rules.CLASSIFICATION_LABELS.get(self.result["classification"], self.result["classification"])
 
+    def display(self) -> dict[str, Any]:
+        """The stored result in the shape the result partial shows (the same as a live preview)."""
+        result = self.result
+        return {
+            "recommendation": result["recommendation"],
+            "recommendation_label": self.recommendation_label,
+            "refers": self.refers,
+            "classification": self.classification_label,
+            "criteria": self.criteria_labels,
+            "explanation": result.get("explanation", []),
+            "advisories": result.get("advisories", []),
+            "unanswered": result.get("unanswered", []),
+            "policy_quotes": result.get("policy_quotes", []),
+            "rule_set": self.rule_set_title,
+        }
+
     @property
     def rule_set_title(self) -> str:
         try:

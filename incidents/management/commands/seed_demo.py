@@ -51,6 +51,9 @@ class Command(BaseCommand):
             # seed: disclosures (issue 3)
 
             # seed: reviews, assessments, decisions and sign-offs (issue 4)
+            from incidents.demo.decisions import seed_decisions
+
+            seed_decisions(setting, users["dsl"], users["head"])
 
             # seed: actions (issue 5)
 
