@@ -26,7 +26,11 @@ var/secret_key:
 	mkdir -p var
 	umask 077 && $(PYTHON) -c "import secrets; print(secrets.token_urlsafe(50))" > $@
 
-run: install var/secret_key
+# A self-signed key and certificate for signing PDFs in development, made once (never in git: var/).
+var/signing/cert.pem: | var/secret_key
+	$(DEV_KEY) $(BIN)/python manage.py create_signing_key
+
+run: install var/secret_key var/signing/cert.pem
 	$(DEV_KEY) $(BIN)/python manage.py migrate --noinput
 	$(DEV_KEY) $(BIN)/python manage.py seed_demo
 	@echo "Serving YSI on http://127.0.0.1:8000 (Ctrl-C to stop)."

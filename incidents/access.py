@@ -523,3 +523,11 @@ def staff_awaiting_support_visible_to(user: User) -> QuerySet[UnavoidableViewing
     return UnavoidableViewing.objects.filter(
         setting_id__in=setting_ids_with_roles(user, CASE_EDIT_ROLES), support_offered_at__isnull=True
     )
+
+
+def confirm_password(request: HttpRequest, password: str) -> bool:
+    """Ask again who is at the keyboard before a sensitive export.
+
+    Issue 7's re-authentication helper can take this over; callers only need a yes or no.
+    """
+    return bool(password) and request.user.check_password(password)

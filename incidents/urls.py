@@ -60,6 +60,7 @@ urlpatterns = [
     # -- Records, PDFs and audit (issue 6) --
     #
     path("incidents/<uuid:code>/accessed/", records.incident_access_log, name="incident_access_log"),
+    path("incidents/<uuid:code>/record/", records.record_download, name="record_download"),
     #
     # -- Security and accounts (issue 7) --
     #

@@ -4,6 +4,8 @@ Oakfield has a DSL, a deputy, a headteacher, a member of staff, an auditor and a
 who will be granted a single incident. Riverside is another setting; its DSL must see nothing of
 Oakfield's."""
 
+import os
+
 import pytest
 
 from incidents.models import Membership
@@ -94,3 +96,11 @@ def client_for(client):
         return client
 
     return sign_in
+
+
+@pytest.fixture(scope="session")
+def signing_key():
+    """A self-signed key and certificate under the test run's var/ directory, for signed PDFs."""
+    from django.core.management import call_command
+
+    call_command("create_signing_key", stdout=open(os.devnull, "w"))  # noqa: SIM115

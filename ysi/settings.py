@@ -173,3 +173,16 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
+
+# Signed PDFs (issue 6). Without these, `manage.py create_signing_key` makes a self-signed demo key
+# and certificate under var/signing/; production points at its own PEM files.
+YSI_SIGNING_KEY = env_str("YSI_SIGNING_KEY", str(VAR_DIR / "signing" / "key.pem"))
+YSI_SIGNING_CERT = env_str("YSI_SIGNING_CERT", str(VAR_DIR / "signing" / "cert.pem"))
+YSI_SIGNING_KEY_PASSPHRASE = env_str("YSI_SIGNING_KEY_PASSPHRASE")
+# Extra CA certificates (PEM, comma-separated paths) that `verify_record` trusts besides the signing cert.
+YSI_SIGNING_TRUST = env_list("YSI_SIGNING_TRUST")
+# Child protection files are kept until the young person's 25th birthday (policy, KCSIE).
+YSI_RETENTION_AGE_YEARS = env_int("YSI_RETENTION_AGE_YEARS", 25)
+# WeasyPrint reports every layout step at INFO.
+LOGGING["loggers"]["weasyprint"] = {"level": "WARNING"}
+LOGGING["loggers"]["fontTools"] = {"level": "WARNING"}

@@ -65,3 +65,4 @@ from incidents.models.imagery import (  # noqa: E402
     UnavoidableViewing,
     ViewingRecord,
 )
+from incidents.models.records import ExportLog as ExportLog  # noqa: E402

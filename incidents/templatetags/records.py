@@ -14,3 +14,15 @@ def record_section(context, incident):
         "can_export": access.can_export_record(user, incident),
         "can_see_access_log": access.can_see_access_log(user, incident),
     }
+
+
+@register.filter
+def css_string(value) -> str:
+    """Text for a CSS string in a PDF's page margins: every character that is not a plain letter,
+    digit or space becomes a CSS hex escape, so quotes, backslashes and `</style>` stay text."""
+    from django.utils.safestring import mark_safe
+
+    out = []
+    for char in str(value):
+        out.append(char if char.isascii() and (char.isalnum() or char == " ") else f"\\{ord(char):x} ")
+    return mark_safe("".join(out))  # noqa: S308 - every unsafe character is escaped above
