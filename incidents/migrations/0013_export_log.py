@@ -20,7 +20,7 @@ def unprotect(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('incidents', '0011_disclosures'),
+        ('incidents', '0012_decision_policy_version'),
     ]
 
     operations = [
