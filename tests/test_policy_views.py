@@ -327,9 +327,10 @@ class TestTrainingAndTheStaffList:
         )
         client = client_for(cast["dsl"])
         page = client.get(url("staff_policy_status", oakfield)).content.decode()
-        attention = page.split('id="needs-attention"')[1].split("</table>")[0]
-        assert "Sam Tester" not in attention
-        assert "Owen Tester" in attention
+        not_read = page.split('id="not-read"')[1].split("</table>")[0]
+        untrained = page.split('id="untrained"')[1].split("</table>")[0]
+        assert "Sam Tester" not in not_read and "Sam Tester" not in untrained
+        assert "Owen Tester" in not_read and "Owen Tester" in untrained
         response = client.get(url("staff_policy_status", oakfield) + "?format=csv")
         assert response["Content-Type"].startswith("text/csv")
         rows = list(csv.DictReader(io.StringIO(response.content.decode())))

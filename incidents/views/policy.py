@@ -422,7 +422,8 @@ def staff_policy_status(request: HttpRequest, setting_code) -> HttpResponse:
         {
             "setting": setting,
             "version": version,
-            "attention": [s for s in statuses if s.needs_attention],
+            "not_read": [s for s in statuses if s.not_read],
+            "untrained": [s for s in statuses if s.no_recent_training],
             "statuses": statuses,
             "today": formats.date_format(timezone.localdate(), "j F Y"),
             **_links(request, setting),
