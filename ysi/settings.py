@@ -42,6 +42,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Before anything reads the request: refuse files and imagery, store nothing of them.
+    "incidents.middleware.RefuseImageryMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -160,6 +162,10 @@ DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "YSI <ysi@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # Absolute address of the app, used for links in emails (no request exists when a command sends them).
 SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000")
+# No file is ever accepted: Django's parser refuses the first file part before any upload handler
+# sees it, and no handler could write one to disk anyway.
+DATA_UPLOAD_MAX_NUMBER_FILES = 0
+FILE_UPLOAD_HANDLERS = ["django.core.files.uploadhandler.MemoryFileUploadHandler"]
 # All email is queued in the outbox and sent by `manage.py send_outbox`. In development (DEBUG on)
 # it is also sent straight after the transaction commits, so `make run` needs no worker.
 YSI_SEND_EMAIL_INLINE = env_bool("YSI_SEND_EMAIL_INLINE", default=True)

@@ -8,3 +8,5 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("", include("incidents.urls")),
 ]
+
+handler400 = "incidents.views.errors.bad_request"

@@ -13,7 +13,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import formats, timezone
 
-from incidents import workflow
+from incidents import imagery, workflow
 from incidents.models import (
     ChronologyEntry,
     Disclosure,
@@ -68,6 +68,9 @@ def validate_disclosure(data: DisclosureInput) -> None:
         errors["what_was_said"] = "Write what was said, in the words used if you can."
     if data.reporter_saw_imagery not in Disclosure.SawImagery.values:
         errors["reporter_saw_imagery"] = "Say whether you saw the imagery."
+    for name in ("young_people_named", "what_was_said", "imagery_known", "devices"):
+        if kind := imagery.detect_text(getattr(data, name)):
+            errors[name] = f"This contains {kind}. YSI never accepts imagery: describe it in words instead."
     if errors:
         raise ValidationError(errors)
 

@@ -1,0 +1,78 @@
+"""Refuse imagery before anything else reads the request.
+
+Any request that carries a file, declares itself an image or video, or holds image or video
+bytes in a text field (raw, base64 or as a data: address) gets the explanation page with status
+400. Nothing of it is stored: the body is only read into memory to be checked, files are refused
+by Django's parser before any upload handler sees them (DATA_UPLOAD_MAX_NUMBER_FILES = 0), and
+the refusal is logged without content.
+"""
+
+import logging
+from io import BytesIO
+
+from django.conf import settings
+from django.core.exceptions import TooManyFilesSent
+from django.http import HttpRequest, HttpResponse
+from django.http.multipartparser import MultiPartParser, MultiPartParserError
+
+from incidents import imagery
+from incidents.views.errors import imagery_refused
+
+logger = logging.getLogger("ysi.imagery")
+
+A_FILE = "a file"
+
+
+class RefuseImageryMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        kind = imagery_in(request)
+        if kind:
+            logger.warning("Refused a %s request to %s: it carried %s. Nothing was stored.", request.method,
+                           request.path, kind)
+            return imagery_refused(request, kind)
+        return self.get_response(request)
+
+
+def imagery_in(request: HttpRequest) -> str | None:
+    content_type = (request.content_type or "").lower()
+    if content_type.startswith(("image/", "video/")):
+        return "an image or video"
+    for values in request.GET.lists():
+        for value in values[1]:
+            if kind := imagery.detect_text(value):
+                return kind
+    try:
+        length = int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        length = 0
+    if length <= 0:
+        return None
+    too_big = settings.DATA_UPLOAD_MAX_MEMORY_SIZE is not None and length > settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+    if content_type.startswith("multipart/"):
+        # Nothing the app asks for comes near this size: only a file would.
+        if too_big:
+            return A_FILE
+        return _multipart(request)
+    if too_big:
+        return None  # Django refuses it as too large, before reading it
+    body = request.body
+    if content_type == "application/x-www-form-urlencoded":
+        return imagery.detect_in_form_body(body)
+    return imagery.detect_in_body(body)
+
+
+def _multipart(request: HttpRequest) -> str | None:
+    body = request.body
+    try:
+        # The app's own forms are never multipart; the parser stops at the first file part, before
+        # any upload handler sees it, because DATA_UPLOAD_MAX_NUMBER_FILES is 0.
+        MultiPartParser(request.META, BytesIO(body), [], request.encoding).parse()
+    except TooManyFilesSent:
+        return A_FILE
+    except MultiPartParserError:
+        return None  # malformed: Django refuses it with a 400 when the view reads it
+    boundary = request.content_params.get("boundary", "")
+    return imagery.detect_in_multipart_body(body, boundary.encode("latin-1", errors="replace")) if boundary else None
