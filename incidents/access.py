@@ -8,7 +8,7 @@ from uuid import UUID
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.http import Http404, HttpRequest
 from guardian.shortcuts import assign_perm, remove_perm
 
@@ -27,6 +27,7 @@ from incidents.models import (
     YoungPerson,
 )
 from incidents.models.decisions import Decision, RiskAssessment
+from incidents.models.imagery import ViewingRecord
 from incidents.models.incident import CASE_EDIT_ROLES, CASE_VIEW_ROLES, roles_by_setting
 from incidents.services.audit import access_log_record
 
@@ -319,6 +320,41 @@ def get_outbox_email_for_user(request: HttpRequest, code: str | UUID) -> OutboxE
         log_refusal(request)
         raise Http404("No such email.")
     return email
+
+
+# -- Actions after the review (issue 5) --
+
+
+def viewings_to_confirm(user: User) -> QuerySet[ViewingRecord]:
+    """Viewing records this person must still confirm, as the viewer or as the member of staff present."""
+    if not user.is_authenticated:
+        return ViewingRecord.objects.none()
+    settings_ids = list(roles_by_setting(user))
+    return (
+        ViewingRecord.objects.filter(setting_id__in=settings_ids)
+        .filter(
+            Q(viewer=user, viewer_confirmed_at__isnull=True) | Q(witness=user, witness_confirmed_at__isnull=True)
+        )
+        .select_related("incident", "viewer", "witness")
+    )
+
+
+def get_viewing_for_confirmer(request: HttpRequest, code: str | UUID) -> ViewingRecord:
+    """The viewer and the witness may open the one viewing record they are named on, and nothing else of
+    the incident: the witness need not be able to see the case."""
+    parsed = _parse_code(code)
+    viewing = None
+    if parsed and request.user.is_authenticated:
+        viewing = (
+            ViewingRecord.objects.filter(setting_id__in=list(roles_by_setting(request.user)), code=parsed)
+            .filter(Q(viewer=request.user) | Q(witness=request.user))
+            .select_related("incident", "viewer", "witness", "headteacher", "young_person")
+            .first()
+        )
+    if viewing is None:
+        log_refusal(request)
+        raise Http404("No such viewing record.")
+    return viewing
 
 
 # -- Records, PDFs and the access log (issue 6) --

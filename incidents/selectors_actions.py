@@ -9,8 +9,8 @@ from django.utils import timezone
 from incidents import completeness, workflow
 from incidents.due import STAFF_SUPPORT_DAYS, VIEWING_CONFIRM_DAYS, DueItem
 from incidents.models import (
-    ChronologyEntry,
     Conversation,
+    Decision,
     DeletionDecision,
     DeletionRequest,
     Device,
@@ -73,36 +73,12 @@ def latest_parents_decisions(actions: IncidentActions) -> list[ParentsDecision]:
 
 
 def _decision_facts(incident: Incident) -> tuple[str | None, bool, bool | None]:
-    """The review's decision, whether it has a reason, and whether a non-referral is signed off.
-
-    Until the review's decision records exist, the incident's status stands for the decision and the
-    reason given when the status changed stands for its reason.
-    """
-    decision = {
-        workflow.REFERRED: completeness.REFER,
-        workflow.MANAGED_IN_SETTING: completeness.MANAGE,
-    }.get(incident.status)
-    if decision is None and incident.status == workflow.CLOSED:
-        last = (
-            ChronologyEntry.objects.filter(incident=incident, kind=ChronologyEntry.Kind.STATUS)
-            .exclude(details__to=workflow.CLOSED)
-            .order_by("-at", "-id")
-            .values_list("details", flat=True)
-            .first()
-        ) or {}
-        decision = {workflow.REFERRED: completeness.REFER, workflow.MANAGED_IN_SETTING: completeness.MANAGE}.get(
-            last.get("to")
-        )
-    reason = False
-    if decision is not None:
-        target = workflow.REFERRED if decision == completeness.REFER else workflow.MANAGED_IN_SETTING
-        reason = any(
-            (details or {}).get("reason")
-            for details in ChronologyEntry.objects.filter(
-                incident=incident, kind=ChronologyEntry.Kind.STATUS, details__to=target
-            ).values_list("details", flat=True)
-        )
-    return decision, reason, None
+    """The review's current decision (issue 4), whether it has a reason, and whether it is signed off."""
+    decision = Decision.objects.current().filter(incident=incident).exclude(status=Decision.Status.DRAFT).first()
+    if decision is None:
+        return None, False, None
+    kind = completeness.MANAGE if decision.outcome == Decision.Outcome.MANAGE_IN_SETTING else completeness.REFER
+    return kind, bool(decision.reason.strip()), decision.status == Decision.Status.SIGNED
 
 
 def snapshot(

@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from incidents.views import decisions as decision_views
 from incidents.views import disclosures, home, incidents, outbox, people, policy, records
@@ -56,6 +56,7 @@ urlpatterns = [
     #
     # -- Actions after the review (issue 5) --
     #
+    path("", include("incidents.urls_actions")),
     #
     # -- Records, PDFs and audit (issue 6) --
     #

@@ -25,6 +25,7 @@ from incidents.services.incidents import (
     note_add,
 )
 from incidents.services.people import involvement_add, involvement_remove, young_person_create
+from incidents.views import actions as action_views
 from incidents.views.common import add_service_errors, paginate
 
 
@@ -83,6 +84,7 @@ def incident_detail(request: HttpRequest, code: str) -> HttpResponse:
         context["status_form"] = StatusForm(initial={"status": incident.status})
         context["grants"] = access.grants_for(incident)
         context["grant_form"] = GrantForm(members=access.staff_who_may_be_granted(incident))
+    context.update(action_views.detail_context(request.user, incident, context["people"]))  # issue 5
     return render(request, "incidents/incident_detail.html", context)
 
 
