@@ -690,3 +690,41 @@ def test_the_sextortion_fast_path_says_refer_do_not_pay_keep_the_account_and_rep
     text = " ".join(SEXTORTION_FAST_PATH)
     for words in ("Refer now", "not to pay", "do not delete the account", "CEOP", "Report Remove", "Take It Down"):
         assert words in text
+
+
+# --- Boundary ages under every rule set -------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("rule_set", "ages", "sexual_acts", "classification", "refer_immediately"),
+    [
+        # Wolverhampton: 12 or under refers an aggravated incident, sexual acts or not.
+        (WOLVERHAMPTON_2016, (12,), False, AGGRAVATED, True),
+        (WOLVERHAMPTON_2016, (13,), False, AGGRAVATED, False),
+        (WOLVERHAMPTON_2016, (13,), True, AGGRAVATED, False),
+        (WOLVERHAMPTON_2016, (17,), True, AGGRAVATED, False),
+        (WOLVERHAMPTON_2016, (12,), True, EXPERIMENTAL, False),
+        (WOLVERHAMPTON_2016, (13, 12), False, AGGRAVATED, True),
+        # National advice: under 13 only with sexual acts, but then whatever the classification.
+        (UKCIS_2024, (12,), False, AGGRAVATED, False),
+        (UKCIS_2024, (12,), True, EXPERIMENTAL, True),
+        (UKCIS_2024, (13,), True, AGGRAVATED, False),
+        (UKCIS_2024, (17,), True, None, False),
+        (UKCCIS_2016, (12,), True, None, True),
+        (UKCCIS_2016, (12,), False, EXPERIMENTAL, False),
+        (UKCCIS_2016, (13,), True, EXPERIMENTAL, False),
+        (UKCCIS_2016, (17, 12), True, AGGRAVATED, True),
+    ],
+)
+def test_the_age_boundary_at_13_under_each_rule_set(rule_set, ages, sexual_acts, classification, refer_immediately):
+    some_facts = Facts(ages=ages, classification=classification, depicts_sexual_acts=sexual_acts)
+
+    assert assess(some_facts, rule_set).refer_immediately is refer_immediately
+
+
+@pytest.mark.parametrize("rule_set", RULE_SETS)
+@pytest.mark.parametrize(("age", "meets"), [(12, False), (13, True), (17, True)])
+def test_high_risk_counts_for_13_to_17_year_olds_only(rule_set, age, meets):
+    assessment = assess(Facts(ages=(age,), classification=AGGRAVATED, risk_level=HIGH), rule_set)
+
+    assert (HIGH_RISK_13_TO_17 in assessment.criteria) is meets

@@ -165,6 +165,9 @@ class ReviewForm(DecisionFieldsMixin, forms.ModelForm):
             is_active=True,
         ).distinct()
         self.fields["attendees"].required = False
+        for name in ("immediate_risk", "spread", "removal", "contact_others", "tell_parents"):
+            # RadioSelect would offer the model's blank choice as "---------"; an answer is required.
+            self.fields[name].choices = [c for c in self.fields[name].choices if c[0]]
         for name, label, help_text in FACT_QUESTIONS:
             self.fields[name] = forms.BooleanField(label=label, help_text=help_text, required=False)
         # The facts come before the decision so the page reads in the order of the meeting.

@@ -190,9 +190,13 @@ def _decision_context(decision: Decision) -> dict:
     if sign_off is not None:
         # The decision already loaded with its incident and assessment, so checking the hash costs nothing.
         sign_off.decision = decision
+    latest = services.latest_assessment(decision.incident)
     return {
         "decision": decision,
         "incident": decision.incident,
+        # What was learnt after the decision (a risk assessment, say), so whoever reads it sees that too.
+        "later": latest if latest and latest.pk != decision.assessment_id else None,
+        "risks": list(decision.incident.risk_assessments.select_related("assessment").order_by("recorded_at", "id")),
         "stored": decision.assessment,
         "meeting": decision.review_meeting,
         "chain": chain,
