@@ -67,7 +67,7 @@ class Redactor:
         return self.pattern.sub("[another young person]", text)
 
 
-def _redactor(incident: Incident, options: RecordOptions) -> Redactor:
+def redactor_for(incident: Incident, options: RecordOptions) -> Redactor:
     if options.only_person is None:
         return Redactor([])
     others = YoungPerson.objects.filter(involvements__incident=incident).exclude(pk=options.only_person.pk).distinct()
@@ -76,7 +76,7 @@ def _redactor(incident: Incident, options: RecordOptions) -> Redactor:
 
 @section
 def summary_section(incident: Incident, options: RecordOptions) -> Section:
-    redact = _redactor(incident, options)
+    redact = redactor_for(incident, options)
     return Section(
         "summary",
         "Summary",
@@ -115,7 +115,7 @@ def chronology_section(incident: Incident, options: RecordOptions) -> Section:
     if options.only_person is not None:
         mine = str(options.only_person.code)
         entries = [e for e in entries if e.kind not in PERSON_KINDS or e.details.get("young_person") == mine]
-        redact = _redactor(incident, options)
+        redact = redactor_for(incident, options)
         for entry in entries:
             entry.summary = redact(entry.summary)
     return Section("chronology", "Chronology", "pdf/sections/chronology.html", {"entries": entries})
@@ -153,8 +153,8 @@ ORDER = [
     "people",
     "classification",
     "disclosures",
-    "assessments",
     "review",
+    "assessments",
     "risk",
     "decisions",
     "referrals",
@@ -207,3 +207,7 @@ def export_incident_record(*, incident: Incident, requester: Requester, via: str
         incident=incident,
         via=via,
     )
+
+
+# The sections for other parts of the app register themselves when imported.
+from incidents.services import record_sections  # noqa: E402, F401
