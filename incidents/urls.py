@@ -78,6 +78,7 @@ urlpatterns = [
     path("policy/<uuid:setting_code>/versions/", policy.policy_versions, name="policy_versions"),
     path("policy/<uuid:setting_code>/versions/<uuid:code>/", policy.policy_version, name="policy_version"),
     path("policy/<uuid:setting_code>/versions/<uuid:code>/confirm/", policy.policy_confirm, name="policy_confirm"),
+    path("policy/<uuid:setting_code>/versions/<uuid:code>/pdf/", policy.policy_pdf, name="policy_pdf"),
     path("policy/<uuid:setting_code>/staff/", policy.staff_policy_status, name="staff_policy_status"),
     path("policy/<uuid:setting_code>/training/", policy.training_list, name="training_list"),
     path("policy/<uuid:setting_code>/training/new/", policy.training_create, name="training_create"),

@@ -274,8 +274,8 @@ def test_the_staff_list_shows_who_has_not_read_or_trained(oakfield, team, django
         led_by="L",
         attendees=[team["deputy"]],
     )
-    # version in force, members, confirmations of the version, last training per person
-    with django_assert_num_queries(4):
+    # version in force, members, confirmations of the version, of every version, last training per person
+    with django_assert_num_queries(5):
         in_force, statuses = svc.staff_policy_status(oakfield, today)
     assert in_force == version
     by_user = {s.user.username: s for s in statuses}
@@ -285,6 +285,8 @@ def test_the_staff_list_shows_who_has_not_read_or_trained(oakfield, team, django
     assert by_user["owen"].last_training_on == today - timedelta(days=400)
     assert by_user["dana"].last_training_on is None
     assert not by_user["sam"].needs_attention
+    assert by_user["sam"].versions_read == (1,)
+    assert by_user["owen"].versions_read == ()
 
 
 def test_the_review_is_due_then_overdue(oakfield, team):

@@ -389,3 +389,29 @@ def test_the_incident_shows_the_policy_version_in_force_at_each_decision(client_
     section = content.split('id="decision-policy-title"')[1].split("</section>")[0]
     assert "No policy had been adopted in YSI" in section
     assert f'href="{version.get_absolute_url()}">Version 1</a>' in section
+
+
+class TestSignedPdf:
+    def test_a_member_downloads_the_adopted_version_signed(self, signing_key, client_for, oakfield, cast, version):
+        from pypdf import PdfReader
+
+        from incidents.services.exports import verify_pdf
+
+        response = client_for(cast["staff"]).get(url("policy_pdf", oakfield, version.code))
+        assert response.status_code == 200
+        assert response["Content-Type"] == "application/pdf"
+        pdf = response.content
+        result = verify_pdf(pdf)
+        assert (result.signed, result.intact, result.valid, result.whole_file) == (True,) * 4
+        text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)
+        description = rules.describe_rule_set(version.rule_set)
+        assert "When we refer at once" in text
+        assert "not yet filled in" not in text
+        assert description.criteria[0].wording.split(" ")[0] in text
+
+    def test_the_pdf_of_another_setting_is_not_found(self, client_for, oakfield, cast, version):
+        assert client_for(cast["other_dsl"]).get(url("policy_pdf", oakfield, version.code)).status_code == 404
+
+    def test_the_version_page_links_to_the_pdf(self, client_for, oakfield, cast, version):
+        content = client_for(cast["staff"]).get(version.get_absolute_url()).content.decode()
+        assert url("policy_pdf", oakfield, version.code) in content

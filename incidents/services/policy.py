@@ -371,6 +371,8 @@ class StaffPolicyStatus:
     last_training_on: date | None
     not_read: bool
     no_recent_training: bool
+    # Every version this person has confirmed reading, oldest first.
+    versions_read: tuple[int, ...] = ()
 
     @property
     def needs_attention(self) -> bool:
@@ -386,7 +388,8 @@ def staff_policy_status(
 ) -> tuple[PolicyVersion | None, list[StaffPolicyStatus]]:
     """Every active member: have they read the version in force, and when were they last trained?
 
-    Three queries whatever the number of staff: members, confirmations of this version, last training.
+    Five queries whatever the number of staff: the version in force, members, their confirmations of
+    it, of every version, and their last training.
     """
     today = today or timezone.localdate()
     version = policy_version_in_force(setting)
@@ -404,6 +407,13 @@ def staff_policy_status(
         .annotate(last=Max("session__held_on"))
         .values_list("user_id", "last")
     )
+    versions_read: dict[int, list[int]] = {}
+    for user_id, number in (
+        ReadConfirmation.objects.filter(setting=setting)
+        .order_by("version__number")
+        .values_list("user_id", "version__number")
+    ):
+        versions_read.setdefault(user_id, []).append(number)
     since = today - TRAINING_PERIOD
     statuses = []
     for membership in members:
@@ -417,6 +427,7 @@ def staff_policy_status(
                 last_training_on=last,
                 not_read=version is not None and read_at is None,
                 no_recent_training=last is None or last < since,
+                versions_read=tuple(versions_read.get(membership.user_id, ())),
             )
         )
     return version, statuses

@@ -6,18 +6,20 @@ from functools import wraps
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import ImproperlyConfigured, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils import formats, timezone
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from incidents import access, rules
 from incidents.forms.policy import PolicyAdoptForm, PolicyDraftForm, TrainingSessionForm
 from incidents.models import PolicyVersion, ReadConfirmation, TrainingSession
 from incidents.services import policy as svc
+from incidents.services.pdf import render_signed_pdf
 from incidents.views.common import add_service_errors
 
 DEFERRED_KEY = "ysi_policy_prompt_deferred"
@@ -151,9 +153,36 @@ def _version_page(request: HttpRequest, setting, version: PolicyVersion) -> Http
             "in_force": in_force,
             "confirmation": confirmation,
             "rule_set_title": rules.describe_rule_set(version.rule_set).title,
+            "pdf_url": reverse("incidents:policy_pdf", args=[setting.code, version.code]),
             **_links(request, setting),
         },
     )
+
+
+@login_required
+@never_cache
+def policy_pdf(request: HttpRequest, setting_code, code) -> HttpResponse:
+    """The adopted version as a signed PDF. The policy is no secret: every member of the setting may have it."""
+    setting = access.get_setting_for_policy(request, setting_code)
+    version = access.get_policy_version_for_user(request, setting, code)
+    try:
+        pdf = render_signed_pdf(
+            template_name="pdf/policy.html",
+            context={
+                "version": version,
+                "document": svc.version_document(version),
+                "rule_set_title": rules.describe_rule_set(version.rule_set).title,
+            },
+            setting=setting,
+            title=f"Youth produced sexual imagery policy, version {version.number}",
+            generated_by=str(request.user),
+        )
+    except ImproperlyConfigured:
+        messages.error(request, "The signed PDF cannot be made: no signing key is set up. Print this page instead.")
+        return redirect(version.get_absolute_url())
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="policy-version-{version.number}.pdf"'
+    return response
 
 
 @login_required
@@ -379,6 +408,7 @@ CSV_COLUMNS = [
     "Role",
     "Policy version in force",
     "Confirmed reading it",
+    "Versions confirmed",
     "Last training",
     "Not yet read",
     "No training in the last year",
@@ -410,6 +440,7 @@ def staff_policy_status(request: HttpRequest, setting_code) -> HttpResponse:
                     timezone.localtime(status.read_current_at).strftime("%Y-%m-%d %H:%M")
                     if status.read_current_at
                     else "",
+                    " ".join(str(number) for number in status.versions_read),
                     status.last_training_on.isoformat() if status.last_training_on else "",
                     "yes" if status.not_read else "no",
                     "yes" if status.no_recent_training else "no",
