@@ -80,11 +80,12 @@ def is_member(user: User, setting: Setting) -> bool:
 
 
 def disclosure_report(
-    *, reporter: User, setting: Setting, idempotency_key: UUID, data: DisclosureInput
+    *, reporter: User, setting: Setting, idempotency_key: UUID, data: DisclosureInput, now: datetime | None = None
 ) -> tuple[Disclosure, bool]:
     """Store the disclosure, open an incident from it and alert the safeguarding team.
 
     Returns the disclosure and whether it is new: the same form sent twice gives the first one back.
+    `now` is the time it is received: the form never sets it; demo data does.
     """
     existing = Disclosure.objects.filter(reporter=reporter, idempotency_key=idempotency_key).first()
     if existing:
@@ -94,7 +95,9 @@ def disclosure_report(
     validate_disclosure(data)
     try:
         with transaction.atomic():
-            disclosure = _create(reporter=reporter, setting=setting, idempotency_key=idempotency_key, data=data)
+            disclosure = _create(
+                reporter=reporter, setting=setting, idempotency_key=idempotency_key, data=data, now=now
+            )
     except IntegrityError:
         # Two submissions of one form raced past the first check: the other one won.
         existing = Disclosure.objects.filter(reporter=reporter, idempotency_key=idempotency_key).first()
@@ -104,8 +107,10 @@ def disclosure_report(
     return disclosure, True
 
 
-def _create(*, reporter: User, setting: Setting, idempotency_key: UUID, data: DisclosureInput) -> Disclosure:
-    now = timezone.now()
+def _create(
+    *, reporter: User, setting: Setting, idempotency_key: UUID, data: DisclosureInput, now: datetime | None
+) -> Disclosure:
+    now = now or timezone.now()
     incident = incident_create(
         actor=reporter,
         setting=setting,
@@ -214,18 +219,19 @@ def describe_duration(delta: timedelta) -> str:
     return f"{hours // 24} days"
 
 
-def disclosure_acknowledge(*, actor: User, disclosure: Disclosure) -> Disclosure:
+def disclosure_acknowledge(*, actor: User, disclosure: Disclosure, now: datetime | None = None) -> Disclosure:
+    """Record who acknowledged the report and when (`now` is for demo data only)."""
     with transaction.atomic():
         current = Disclosure.objects.select_for_update().get(pk=disclosure.pk)
         if current.acknowledged_at:
             when = formats.date_format(timezone.localtime(current.acknowledged_at), "j F Y, H:i")
             raise ValidationError(f"{current.acknowledged_by} already acknowledged this report at {when}.")
-        _acknowledge(actor, current)
+        _acknowledge(actor, current, now)
     return current
 
 
-def _acknowledge(actor: User, current: Disclosure) -> None:
-    current.acknowledged_at = timezone.now()
+def _acknowledge(actor: User, current: Disclosure, now: datetime | None = None) -> None:
+    current.acknowledged_at = now or timezone.now()
     current.acknowledged_by = actor
     current.save(update_fields=["acknowledged_at", "acknowledged_by"])
     chronology_record(

@@ -5,6 +5,7 @@ import logging
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ValidationError
 from django.db import DatabaseError
 from django.http import HttpRequest, HttpResponse
@@ -22,6 +23,7 @@ from incidents.services.disclosures import (
     disclosure_report,
 )
 from incidents.views.common import add_service_errors
+from incidents.views.errors import report_not_sent
 
 logger = logging.getLogger("ysi.disclosures")
 
@@ -34,8 +36,12 @@ SAVE_FAILED = (
 
 @sensitive_post_parameters()
 @sensitive_variables()
-@login_required
 def report(request: HttpRequest) -> HttpResponse:
+    if not request.user.is_authenticated:
+        # A report sent after the session ended must not be lost in a redirect to sign in.
+        if request.method == "POST":
+            return report_not_sent(request, signed_out=True)
+        return redirect_to_login(request.get_full_path())
     access.require_reporter(request)
     reporter_settings = access.settings_where_user_reports(request.user)
     form = DisclosureForm(request.POST or None, reporter_settings=reporter_settings)

@@ -14,3 +14,44 @@ def bad_request(request: HttpRequest, exception: Exception | None = None) -> Htt
     if isinstance(exception, TooManyFilesSent):
         return imagery_refused(request, "a file")
     return render(request, "400.html", status=400)
+
+
+REPORT_TEXT_FIELDS = ["young_people_named", "what_was_said", "imagery_known", "devices"]
+
+
+def report_not_sent(request: HttpRequest, *, signed_out: bool) -> HttpResponse:
+    """A report that arrived without a valid session or CSRF token: nothing is saved, but the
+    reporter gets every word back (escaped by the template) to sign in and send it again."""
+    from incidents.forms.disclosures import DisclosureForm
+
+    labels = {name: field.label for name, field in DisclosureForm.base_fields.items()}
+    texts = [
+        {"name": name, "label": labels[name], "value": request.POST.get(name, "")}
+        for name in REPORT_TEXT_FIELDS
+        if request.POST.get(name, "").strip()
+    ]
+    response = render(
+        request,
+        "incidents/report_not_sent.html",
+        {
+            "texts": texts,
+            "immediate_risk": bool(request.POST.get("immediate_risk")),
+            "signed_out": signed_out,
+            "login_next": "/report/",
+        },
+        status=403,
+    )
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    """A form sent from a page open too long (or from another site). For the report form the text
+    comes back; elsewhere, a plain explanation."""
+    from django.urls import reverse
+
+    user = getattr(request, "user", None)
+    signed_out = not (user and user.is_authenticated)
+    if request.method == "POST" and request.path == reverse("incidents:report"):
+        return report_not_sent(request, signed_out=signed_out)
+    return render(request, "csrf_failure.html", {"signed_out": signed_out}, status=403)

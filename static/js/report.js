@@ -18,6 +18,19 @@
     });
   }
 
+  // A second click while the first submission is on its way would only send the same report again
+  // (the server keeps one), but it worries people: ignore it and say that it is sending.
+  var sending = false;
+  form.addEventListener("submit", function (event) {
+    if (sending) { event.preventDefault(); return; }
+    sending = true;
+    var button = form.querySelector("button[type=submit]");
+    if (button) {
+      button.setAttribute("aria-disabled", "true");
+      button.textContent = "Sending…";
+    }
+  });
+
   var idleSeconds = parseInt(form.getAttribute("data-idle-seconds"), 10);
   var warning = document.getElementById("idle-warning");
   if (idleSeconds > 0 && warning) {

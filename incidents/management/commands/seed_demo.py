@@ -49,6 +49,9 @@ class Command(BaseCommand):
             if created or not setting.incidents.exists():
                 self._incidents(setting, users["dsl"])
             # seed: disclosures (issue 3)
+            from incidents.demo.disclosures import seed_disclosures
+
+            seed_disclosures(setting, users)
 
             # seed: reviews, assessments, decisions and sign-offs (issue 4)
             from incidents.demo.decisions import seed_decisions
