@@ -100,10 +100,10 @@ def _people(facts: Facts) -> Item:
 
 def _decision(facts: Facts) -> Item:
     if facts.decision is None:
-        return Item("decision", "Decision and reason recorded", False, "No decision recorded.", "review")
+        return Item("decision", "Decision and reason recorded", False, "No decision recorded.", "decisions-title")
     if not facts.decision_reason_recorded:
-        return Item("decision", "Decision and reason recorded", False, "The decision has no reason.", "review")
-    return Item("decision", "Decision and reason recorded", True, section="review")
+        return Item("decision", "Decision and reason recorded", False, "The decision has no reason.", "decisions-title")
+    return Item("decision", "Decision and reason recorded", True, section="decisions-title")
 
 
 def _referrals(facts: Facts) -> list[Item]:
@@ -167,7 +167,7 @@ def _sign_off(facts: Facts) -> list[Item]:
             "Decision not to refer signed off by the headteacher",
             done,
             "" if done else "The policy asks for the headteacher's sign-off of a decision not to refer.",
-            "review",
+            "decisions-title",
         )
     ]
 

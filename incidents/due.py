@@ -7,6 +7,8 @@ from datetime import date
 STAFF_SUPPORT_DAYS = 2
 # A viewing record should be confirmed by the viewer and witness within a day or two.
 VIEWING_CONFIRM_DAYS = 2
+# The headteacher signs off a decision not to refer within a day of it being put to them.
+SIGN_OFF_DAYS = 1
 
 
 @dataclass(frozen=True)

@@ -7,13 +7,14 @@ from django.db.models import Prefetch, Q
 from django.utils import timezone
 
 from incidents import completeness, workflow
-from incidents.due import STAFF_SUPPORT_DAYS, VIEWING_CONFIRM_DAYS, DueItem
+from incidents.due import SIGN_OFF_DAYS, STAFF_SUPPORT_DAYS, VIEWING_CONFIRM_DAYS, DueItem
 from incidents.models import (
     Conversation,
     Decision,
     DeletionDecision,
     DeletionRequest,
     Device,
+    Disclosure,
     Incident,
     OnlineReport,
     ParentsDecision,
@@ -195,5 +196,31 @@ def due_items(setting_ids: list[int]) -> list[DueItem]:
                 section="viewing",
             )
         )
-    # -- due items from disclosures (issue 3) and sign-offs (issue 4) join here --
+    for decision in Decision.objects.awaiting_sign_off().filter(setting_id__in=setting_ids).select_related("incident"):
+        items.append(
+            DueItem(
+                key=f"sign_off:{decision.code}",
+                setting_id=decision.setting_id,
+                incident_code=str(decision.incident.code),
+                incident_reference=decision.incident.reference,
+                what="Decision not to refer awaiting the headteacher's sign-off",
+                due=timezone.localtime(decision.recorded_at).date() + timedelta(days=SIGN_OFF_DAYS),
+                section="decisions-title",
+            )
+        )
+    for disclosure in Disclosure.objects.filter(
+        setting_id__in=setting_ids, acknowledged_at__isnull=True
+    ).select_related("incident"):
+        items.append(
+            DueItem(
+                key=f"disclosure_ack:{disclosure.code}",
+                setting_id=disclosure.setting_id,
+                incident_code=str(disclosure.incident.code),
+                incident_reference=disclosure.incident.reference,
+                what="Report from a member of staff not yet acknowledged",
+                # The policy: referred to the DSL "as soon as possible": due the day it arrives.
+                due=timezone.localtime(disclosure.reported_at).date(),
+                section="disclosures-title",
+            )
+        )
     return items

@@ -9,10 +9,12 @@ from collections.abc import Callable
 from django.core.management.base import BaseCommand
 
 from incidents.services.policy_reminders import queue_policy_review_reminders
+from incidents.services.reminders import queue_overdue_reminders
 
 # (name, function): each function queues its reminders and returns the emails queued.
 REMINDERS: list[tuple[str, Callable[[], list]]] = [
     ("policy review", lambda: queue_policy_review_reminders()),
+    ("overdue items", lambda: queue_overdue_reminders()),
 ]
 
 
