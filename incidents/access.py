@@ -174,7 +174,15 @@ def get_decision_for_user(
     parsed = _parse_code(code)
     decision = (
         decisions_visible_to(request.user)
-        .select_related("incident", "incident__setting", "assessment", "recorded_by", "review_meeting")
+        .select_related(
+            "incident",
+            "incident__setting",
+            "assessment",
+            "recorded_by",
+            "review_meeting",
+            "supersedes",
+            "policy_version",
+        )
         .filter(code=parsed)
         .first()
         if parsed
@@ -332,9 +340,7 @@ def viewings_to_confirm(user: User) -> QuerySet[ViewingRecord]:
     settings_ids = list(roles_by_setting(user))
     return (
         ViewingRecord.objects.filter(setting_id__in=settings_ids)
-        .filter(
-            Q(viewer=user, viewer_confirmed_at__isnull=True) | Q(witness=user, witness_confirmed_at__isnull=True)
-        )
+        .filter(Q(viewer=user, viewer_confirmed_at__isnull=True) | Q(witness=user, witness_confirmed_at__isnull=True))
         .select_related("incident", "viewer", "witness")
     )
 

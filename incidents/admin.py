@@ -70,3 +70,34 @@ class ChronologyEntryAdmin(ReadOnlyAdmin):
 @admin.register(AccessLogEntry)
 class AccessLogEntryAdmin(ReadOnlyAdmin):
     list_display = ["at", "user", "action", "incident", "ip_address"]
+
+
+# -- Decisions (issue 4): read-only; signed decisions, assessments and sign-offs are also frozen
+# by database triggers.
+from incidents.models import Decision, ReviewMeeting, RiskAssessment, SignOff, StoredAssessment  # noqa: E402
+
+
+@admin.register(Decision)
+class DecisionAdmin(ReadOnlyAdmin):
+    list_display = ["incident", "outcome", "status", "recorded_at"]
+    list_filter = ["setting", "status"]
+
+
+@admin.register(SignOff)
+class SignOffAdmin(ReadOnlyAdmin):
+    list_display = ["decision", "name", "role", "signed_at"]
+
+
+@admin.register(StoredAssessment)
+class StoredAssessmentAdmin(ReadOnlyAdmin):
+    list_display = ["incident", "occasion", "rule_set", "created_at"]
+
+
+@admin.register(ReviewMeeting)
+class ReviewMeetingAdmin(ReadOnlyAdmin):
+    list_display = ["incident", "held_at"]
+
+
+@admin.register(RiskAssessment)
+class RiskAssessmentAdmin(ReadOnlyAdmin):
+    list_display = ["incident", "risk_level", "recorded_at"]

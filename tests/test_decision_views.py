@@ -5,6 +5,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from incidents import access, rules
+from incidents.forms.decisions import ReviseDecisionForm
 from incidents.models import Decision, Incident, ReviewMeeting, SignOff
 from incidents.services import decisions as svc
 from tests.factories import InvolvementFactory, MembershipFactory, UserFactory, YoungPersonFactory, years_ago
@@ -448,12 +449,11 @@ def test_a_signed_decision_has_no_sign_or_revise_forms(client_for, head, dsl, pa
     assert (
         b"Revise this decision" not in dsl_client.get(reverse("incidents:decision_detail", args=[waiting.code])).content
     )
-    assert (
-        dsl_client.post(
-            reverse("incidents:decision_revise", args=[waiting.code]), {"outcome": "refer_mash", "reason": "x"}
-        ).status_code
-        == 200
+    refused = dsl_client.post(
+        reverse("incidents:decision_revise", args=[waiting.code]), {"outcome": "refer_mash", "reason": "x"}
     )
+    assert refused.status_code == 302
+    assert refused["Location"] == reverse("incidents:decision_detail", args=[waiting.code])
     waiting.refresh_from_db()
     assert waiting.status == Status.SIGNED
 
@@ -470,3 +470,26 @@ def test_the_decision_page_has_a_fixed_query_budget(
 
     with django_assert_max_num_queries(len(one.captured_queries) + 1):  # + the sign-off shown
         client.get(url)
+
+
+def test_the_revise_form_refuses_a_final_decision(head, waiting):
+    svc.decision_sign_off(actor=head, decision=waiting, password_confirmed=True)
+    waiting.refresh_from_db()
+
+    form = ReviseDecisionForm({"outcome": "refer_mash", "reason": "x"}, decision=waiting)
+
+    assert not form.is_valid()
+    assert "cannot be revised" in form.non_field_errors()[0]
+
+
+def test_no_admin_page_can_change_or_delete_a_decision(admin_client, head, waiting):
+    svc.decision_sign_off(actor=head, decision=waiting, password_confirmed=True)
+
+    change = admin_client.post(reverse("admin:incidents_decision_change", args=[waiting.pk]), {"reason": "rewritten"})
+    delete = admin_client.post(reverse("admin:incidents_decision_delete", args=[waiting.pk]), {"post": "yes"})
+
+    assert change.status_code == 403
+    assert delete.status_code == 403
+    waiting.refresh_from_db()
+    assert waiting.reason != "rewritten"
+    assert admin_client.get(reverse("admin:incidents_decision_changelist")).status_code == 200

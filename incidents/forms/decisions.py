@@ -258,7 +258,20 @@ class ReferNowForm(forms.Form):
 
 
 class ReviseDecisionForm(DecisionFieldsMixin):
-    pass
+    """A new decision replacing one not yet final. A signed or recorded decision gets no form at all."""
+
+    def __init__(self, *args, decision: Decision, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.decision = decision
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.decision.status not in Decision.OPEN_STATUSES:
+            raise forms.ValidationError(
+                f"This decision is {self.decision.get_status_display().lower()} and cannot be revised. "
+                "Record a new review, or refer now, instead."
+            )
+        return cleaned
 
 
 class SignOffForm(forms.Form):

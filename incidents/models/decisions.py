@@ -445,6 +445,7 @@ class Decision(models.Model):
             "recorded_by": str(self.recorded_by),
             "recorded_at": self.recorded_at.isoformat(),
             "supersedes": str(self.supersedes.code) if self.supersedes_id else None,
+            "policy_version": str(self.policy_version.code) if self.policy_version_id else None,
         }
 
     def content_sha256(self) -> str:

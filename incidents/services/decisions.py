@@ -506,7 +506,7 @@ def escalate_refer_now(
 def _lock_awaiting(decision: Decision) -> Decision:
     current = (
         Decision.objects.select_for_update(of=("self",))
-        .select_related("incident", "assessment", "recorded_by", "supersedes")
+        .select_related("incident", "assessment", "recorded_by", "supersedes", "policy_version")
         .get(pk=decision.pk)
     )
     if current.status != Status.AWAITING_SIGN_OFF or is_superseded(current):

@@ -225,8 +225,12 @@ def decision_detail(request: HttpRequest, code: str) -> HttpResponse:
 @login_required
 def decision_revise(request: HttpRequest, code: str) -> HttpResponse:
     decision = access.get_decision_for_user(request, code, edit=True)
+    if decision.status not in Decision.OPEN_STATUSES:
+        messages.error(request, f"This decision is {decision.get_status_display().lower()}: it cannot be revised.")
+        return redirect("incidents:decision_detail", decision.code)
     form = ReviseDecisionForm(
         request.POST or None,
+        decision=decision,
         initial={"outcome": decision.outcome, "reason": decision.reason, "justification": decision.justification},
     )
     if request.method == "POST" and form.is_valid():
