@@ -324,3 +324,11 @@ def test_the_demo_has_an_adopted_policy_staff_must_read_and_training(db):
     assert svc.versions_awaiting_reading(User.objects.get(username="staff"))
     assert not svc.versions_awaiting_reading(User.objects.get(username="dsl"))
     assert TrainingSession.objects.filter(setting=setting).count() == 1
+
+
+def test_a_draft_whose_review_date_has_passed_is_not_adopted(oakfield, team):
+    draft = complete_draft(oakfield, team["dsl"])
+    type(draft).objects.filter(pk=draft.pk).update(next_review_on=timezone.localdate())
+    draft.refresh_from_db()
+    with pytest.raises(ValidationError, match="already passed"):
+        adopt(draft, team["head"])

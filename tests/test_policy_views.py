@@ -415,3 +415,11 @@ class TestSignedPdf:
     def test_the_version_page_links_to_the_pdf(self, client_for, oakfield, cast, version):
         content = client_for(cast["staff"]).get(version.get_absolute_url()).content.decode()
         assert url("policy_pdf", oakfield, version.code) in content
+
+
+def test_reviewing_an_overdue_policy_suggests_a_year_ahead(client_for, oakfield, cast, version):
+    draft = svc.policy_draft_get_or_start(setting=oakfield)
+    type(draft).objects.filter(pk=draft.pk).update(next_review_on=timezone.localdate() - timedelta(days=3))
+    svc.policy_read_confirm(user=cast["dsl"], version=version)
+    content = client_for(cast["dsl"]).get(url("policy_edit", oakfield)).content.decode()
+    assert f'value="{svc.one_year_after(timezone.localdate()).isoformat()}"' in content

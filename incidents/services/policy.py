@@ -233,6 +233,10 @@ def policy_adopt(
         errors: dict[str, str] = {}
         if governors_ratified_on and governors_ratified_on > timezone.localdate():
             errors["governors_ratified_on"] = "The date the governors ratified it cannot be in the future."
+        if current.next_review_on and current.next_review_on <= timezone.localdate():
+            errors["__all__"] = (
+                "The next review date in the draft has already passed: set a new one before adopting it."
+            )
         document = draft_document(current)
         gaps = document.gaps()
         if gaps:

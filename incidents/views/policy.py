@@ -218,7 +218,11 @@ def policy_edit(request: HttpRequest, setting_code) -> HttpResponse:
         refusal="Only the DSL and the headteacher can write the policy.",
     )
     draft = svc.policy_draft_get_or_start(setting=setting)
-    form = PolicyDraftForm(request.POST or None, instance=draft, setting=setting)
+    initial = {}
+    if draft.next_review_on is None or draft.next_review_on <= timezone.localdate():
+        # Reviewing the policy: the next review is a year from now, not the date that fell due.
+        initial["next_review_on"] = svc.one_year_after(timezone.localdate())
+    form = PolicyDraftForm(request.POST or None, instance=draft, setting=setting, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             svc.policy_draft_update(
