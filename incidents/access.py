@@ -573,3 +573,28 @@ def confirm_password(request: HttpRequest, password: str) -> bool:
     Issue 7's re-authentication helper can take this over; callers only need a yes or no.
     """
     return bool(password) and request.user.check_password(password)
+
+
+def require_transfer_role(request: HttpRequest) -> list[int]:
+    """The settings whose transfers this user manages (DSL and deputies); 403 for everyone else."""
+    setting_ids = setting_ids_with_roles(request.user, TRANSFER_ROLES)
+    if not setting_ids:
+        log_refusal(request)
+        raise PermissionDenied("Transfer files are prepared by the DSL and deputies.")
+    return setting_ids
+
+
+def get_transfer_for_user(request: HttpRequest, code: str | UUID):
+    from incidents.models import TransferRecord
+
+    parsed = _parse_code(code)
+    setting_ids = setting_ids_with_roles(request.user, TRANSFER_ROLES)
+    transfer = (
+        TransferRecord.objects.filter(setting_id__in=setting_ids, code=parsed).select_related("young_person").first()
+        if parsed
+        else None
+    )
+    if transfer is None:
+        log_refusal(request)
+        raise Http404("No such transfer.")
+    return transfer

@@ -1,7 +1,7 @@
 from django.urls import include, path
 
+from incidents.views import audit, disclosures, home, incidents, outbox, people, policy, records, transfers
 from incidents.views import decisions as decision_views
-from incidents.views import disclosures, home, incidents, outbox, people, policy, records
 
 app_name = "incidents"
 
@@ -62,6 +62,12 @@ urlpatterns = [
     #
     path("incidents/<uuid:code>/accessed/", records.incident_access_log, name="incident_access_log"),
     path("incidents/<uuid:code>/record/", records.record_download, name="record_download"),
+    path("statistics/", audit.statistics_view, name="statistics"),
+    path("audit-pack/", audit.audit_pack_view, name="audit_pack"),
+    path("transfers/", transfers.transfer_list, name="transfer_list"),
+    path("transfers/<uuid:code>/receipt/", transfers.transfer_receipt, name="transfer_receipt"),
+    path("people/<uuid:code>/transfer/", transfers.transfer_person, name="transfer_person"),
+    path("people/<uuid:code>/transfer/record/", transfers.transfer_record_view, name="transfer_record"),
     #
     # -- Security and accounts (issue 7) --
     #

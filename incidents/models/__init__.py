@@ -66,3 +66,4 @@ from incidents.models.imagery import (  # noqa: E402
     ViewingRecord,
 )
 from incidents.models.records import ExportLog as ExportLog  # noqa: E402
+from incidents.models.transfer import TransferRecord as TransferRecord  # noqa: E402

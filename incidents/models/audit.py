@@ -16,6 +16,8 @@ class ChronologyEntry(models.Model):
         NOTE = "note", "Note"
         ACCESS_GRANTED = "access_granted", "Access granted"
         ACCESS_REVOKED = "access_revoked", "Access revoked"
+        TRANSFER_SENT = "transfer_sent", "Transfer file sent"
+        TRANSFER_RECEIVED = "transfer_received", "Transfer file received"
         # issue 4: the initial review, assessments and decisions
         REVIEW_MEETING = "review_meeting", "Initial review meeting"
         ASSESSMENT = "assessment", "Rules assessment"

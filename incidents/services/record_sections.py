@@ -218,12 +218,15 @@ def completeness_section(incident: Incident, options: RecordOptions) -> Section 
         from incidents.selectors_actions import checklist
     except ImportError:
         return None
-    items = checklist(incident)
+    redact = redactor_for(incident, options)
+    items = [
+        {"label": redact(item.label), "done": item.done, "detail": redact(item.detail)} for item in checklist(incident)
+    ]
     return Section(
         "completeness",
         "Completeness checklist",
         "pdf/sections/completeness.html",
-        {"items": items, "done": sum(1 for item in items if item.done)},
+        {"items": items, "done": sum(1 for item in items if item["done"])},
     )
 
 

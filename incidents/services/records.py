@@ -114,7 +114,9 @@ def chronology_section(incident: Incident, options: RecordOptions) -> Section:
     entries = list(selectors.chronology_of(incident))
     if options.only_person is not None:
         mine = str(options.only_person.code)
-        entries = [e for e in entries if e.kind not in PERSON_KINDS or e.details.get("young_person") == mine]
+        # Entries about one young person (added, removed, details changed, transferred) stay only if
+        # they are about this one.
+        entries = [e for e in entries if e.details.get("young_person") in (None, mine)]
         redact = redactor_for(incident, options)
         for entry in entries:
             entry.summary = redact(entry.summary)

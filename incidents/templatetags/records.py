@@ -26,3 +26,27 @@ def css_string(value) -> str:
     for char in str(value):
         out.append(char if char.isascii() and (char.isalnum() or char == " ") else f"\\{ord(char):x} ")
     return mark_safe("".join(out))  # noqa: S308 - every unsafe character is escaped above
+
+
+@register.inclusion_tag("incidents/_transfers_due_panel.html", takes_context=True)
+def transfers_due_panel(context):
+    from django.utils import timezone
+
+    from incidents.services.transfers import transfers_due
+
+    setting_ids = access.setting_ids_with_roles(context["request"].user, access.TRANSFER_ROLES)
+    return {
+        "show": bool(setting_ids),
+        "due": transfers_due(setting_ids) if setting_ids else [],
+        "today": timezone.localdate(),
+    }
+
+
+@register.filter
+def can_read_audit(user) -> bool:
+    return bool(access.setting_ids_with_roles(user, access.AUDIT_PACK_ROLES))
+
+
+@register.filter
+def can_transfer_anywhere(user) -> bool:
+    return bool(access.setting_ids_with_roles(user, access.TRANSFER_ROLES))
