@@ -95,6 +95,7 @@ class AccessLogEntry(models.Model):
         DOWNLOAD_AUDIT_PACK = "download_audit_pack", "Downloaded an audit pack (PDF)"
         DOWNLOAD_TRANSFER = "download_transfer", "Downloaded a transfer file (PDF)"
         VIEW_STATISTICS = "view_statistics", "Viewed statistics"
+        DOWNLOAD_POLICY = "download_policy", "Downloaded a policy version (PDF)"
         REFUSED = "refused", "Refused"
 
     setting = models.ForeignKey("incidents.Setting", on_delete=models.PROTECT, null=True, related_name="+")

@@ -29,16 +29,24 @@ from incidents.services.pdf import render_signed_pdf, sha256, signer_name
 from incidents.services.signing import default_files, setting_files
 
 # How to recompute, from what the app holds now, the content hash an export logged. Each kind of
-# document registers its own (see incidents/services/records.py).
+# document registers its own (see incidents/services/records.py); documents of the kind "document"
+# register under "document:<params['document']>" (e.g. "document:policy").
 FINGERPRINTS: dict[str, Callable[[ExportLog], str]] = {}
 
 
-def register_fingerprint(kind: str) -> Callable[[Callable[[ExportLog], str]], Callable[[ExportLog], str]]:
+def register_fingerprint(
+    kind: str, document: str = ""
+) -> Callable[[Callable[[ExportLog], str]], Callable[[ExportLog], str]]:
     def decorate(function: Callable[[ExportLog], str]) -> Callable[[ExportLog], str]:
-        FINGERPRINTS[kind] = function
+        FINGERPRINTS[f"{kind}:{document}" if document else kind] = function
         return function
 
     return decorate
+
+
+def fingerprint_for(export: ExportLog) -> Callable[[ExportLog], str] | None:
+    document = (export.params or {}).get("document")
+    return FINGERPRINTS.get(f"{export.kind}:{document}") or FINGERPRINTS.get(export.kind)
 
 
 @dataclass(frozen=True)
@@ -72,6 +80,7 @@ def export_document(
     young_person: YoungPerson | None = None,
     params: dict[str, Any] | None = None,
     via: str = "web",
+    marking: str = "OFFICIAL-SENSITIVE",
 ) -> tuple[ExportLog, bytes]:
     code = uuid.uuid4()
     now = timezone.now()
@@ -83,6 +92,7 @@ def export_document(
         generated_by=requester.label,
         generated_at=now,
         export_code=str(code),
+        marking=marking,
     )
     with transaction.atomic():
         log = ExportLog.objects.create(
@@ -155,6 +165,8 @@ EXPORT_CODE = re.compile(r"ysi-export:([0-9a-f-]{36})")
 
 
 def verify_pdf(data: bytes) -> Verification:
+    from incidents.services import documents  # noqa: F401 - registers every kind's fingerprint
+
     result = Verification()
     try:
         reader = PdfFileReader(BytesIO(data), strict=False)
@@ -195,7 +207,7 @@ def verify_pdf(data: bytes) -> Verification:
     result.file_matches = result.export.file_hash == sha256(data)
     if not result.file_matches:
         result.problems.append("The file is not byte-for-byte the one the app produced.")
-    fingerprint = FINGERPRINTS.get(result.export.kind)
+    fingerprint = fingerprint_for(result.export)
     if fingerprint is not None:
         result.content_matches = fingerprint(result.export) == result.export.content_hash
     return result

@@ -121,6 +121,9 @@ class PdfMeta:
     generated_by: str
     signer: str
     export_code: str = ""
+    # The protective marking in every page's margins. Case records are OFFICIAL-SENSITIVE; the
+    # setting's policy is meant to be shared with staff and parents, so it is plain OFFICIAL.
+    marking: str = "OFFICIAL-SENSITIVE"
 
 
 def render_signed_pdf(
@@ -132,6 +135,7 @@ def render_signed_pdf(
     generated_by: str = "",
     generated_at: datetime | None = None,
     export_code: str = "",
+    marking: str = "OFFICIAL-SENSITIVE",
 ) -> bytes:
     """Render `template_name` (which extends pdf/base.html) and sign it with the setting's certificate."""
     meta = PdfMeta(
@@ -141,6 +145,7 @@ def render_signed_pdf(
         generated_by=generated_by or "YSI",
         signer=signer_name(setting),
         export_code=export_code,
+        marking=marking,
     )
     pdf = render_pdf(template_name=template_name, context={**context, "pdf": meta})
     return sign_pdf(pdf, setting=setting, reason=f"{title}: produced by YSI for {setting.name}")

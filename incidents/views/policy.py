@@ -19,8 +19,9 @@ from incidents import access, rules
 from incidents.forms.policy import PolicyAdoptForm, PolicyDraftForm, TrainingSessionForm
 from incidents.models import PolicyVersion, ReadConfirmation, TrainingSession
 from incidents.services import policy as svc
-from incidents.services.pdf import render_signed_pdf
+from incidents.services.policy_exports import export_policy_version
 from incidents.views.common import add_service_errors
+from incidents.views.records import pdf_response, requester_for
 
 DEFERRED_KEY = "ysi_policy_prompt_deferred"
 
@@ -166,23 +167,11 @@ def policy_pdf(request: HttpRequest, setting_code, code) -> HttpResponse:
     setting = access.get_setting_for_policy(request, setting_code)
     version = access.get_policy_version_for_user(request, setting, code)
     try:
-        pdf = render_signed_pdf(
-            template_name="pdf/policy.html",
-            context={
-                "version": version,
-                "document": svc.version_document(version),
-                "rule_set_title": rules.describe_rule_set(version.rule_set).title,
-            },
-            setting=setting,
-            title=f"Youth produced sexual imagery policy, version {version.number}",
-            generated_by=str(request.user),
-        )
+        _, pdf = export_policy_version(version=version, requester=requester_for(request, setting.pk))
     except ImproperlyConfigured:
         messages.error(request, "The signed PDF cannot be made: no signing key is set up. Print this page instead.")
         return redirect(version.get_absolute_url())
-    response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="policy-version-{version.number}.pdf"'
-    return response
+    return pdf_response(pdf, f"policy-version-{version.number}.pdf")
 
 
 @login_required

@@ -3,7 +3,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from incidents.services import records  # noqa: F401 - registers how each kind of record is fingerprinted
+from incidents.services import documents  # noqa: F401 - registers how each kind of document is fingerprinted
 from incidents.services.exports import verify_pdf
 
 
