@@ -54,6 +54,10 @@ def main(base: str, log_dir: Path | None) -> None:
     status, headers, page = fetch("/accounts/login/")
     check(status == 200, f"GET /login/ is 200 (got {status})")
     check(headers.get("X-Frame-Options") == "DENY", "the app's security headers pass through the proxy")
+    csp = headers.get("Content-Security-Policy", "")
+    check("default-src 'none'" in csp and "unsafe-inline" not in csp, "a Content-Security-Policy without unsafe-inline")
+    check("camera=()" in headers.get("Permissions-Policy", ""), "a Permissions-Policy turning the camera off")
+    check(headers.get("Cache-Control") == "no-store", "pages are not kept in caches (no-store)")
     check(headers.get("Server", "").lower() == "nginx", "nginx answers without telling its version")
 
     stylesheet = re.search(r'href="(/static/[^"]+\.css)"', page)
@@ -79,7 +83,8 @@ def main(base: str, log_dir: Path | None) -> None:
         for _ in range(12):
             status, headers, _ = fetch("/")
             signed_in += status in (200, 302) and "/login" not in headers.get("Location", "")
-        check(signed_in == 12, f"the session holds over 12 requests shared by the app servers ({signed_in}/12)")
+            signed_in -= headers.get("Cache-Control") != "no-store"
+        check(signed_in == 12, f"the session holds, no-store, over 12 requests on both app servers ({signed_in}/12)")
         after = _access_counts(log_dir)
         if log_dir is not None:
             served = [after[name] - before.get(name, 0) for name in sorted(after)]

@@ -18,3 +18,6 @@ STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # noqa: F405
 STORAGES = {"staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}
 SESSION_COOKIE_SECURE = False
 CSRF_COOKIE_SECURE = False
+# The test client and the live server speak plain HTTP; test_security_headers turns HTTPS on.
+SECURE_SSL_REDIRECT = False
+SECURE_HSTS_SECONDS = 0
