@@ -43,3 +43,19 @@ def test_sections_follow_the_records_order_and_skip_what_is_empty(demo):
         assert keys[:3] == ["summary", "people", "classification"]
         assert keys[-2:] == ["chronology", "access"]
         assert "devices" not in keys or incident.devices.exists()
+
+
+def test_each_decision_names_the_policy_version_in_force_when_it_was_taken(signing_key, incident, dsl, head):
+    from tests.test_decisions import review
+    from tests.test_policy import adopt, complete_draft
+
+    review(incident, dsl)  # before any policy was adopted in YSI
+    version = adopt(complete_draft(incident.setting, dsl), head)
+    review(incident, dsl)
+
+    _, pdf = export_incident_record(incident=incident, requester=Requester(user=dsl, role="dsl"))
+
+    text = text_of(pdf)
+    decisions = text.split("Decisions and sign-offs")[1]
+    assert decisions.count("Policy version in force") == 1
+    assert f"Policy version in force {version}" in decisions

@@ -189,3 +189,19 @@ class TestAuditPackDownload:
 
     def test_staff_are_refused(self, client_for, staff, password):
         assert self._post(client_for(staff), password).status_code == 403
+
+
+@pytest.mark.django_db
+class TestNavigation:
+    @pytest.mark.parametrize("who", ["dsl", "deputy", "head", "auditor"])
+    def test_statistics_are_in_the_navigation_and_lead_to_the_audit_pack(self, client_for, request, who):
+        client = client_for(request.getfixturevalue(who))
+        home = client.get(reverse("incidents:incident_list")).content.decode()
+        assert f'href="{reverse("incidents:statistics")}"' in home.split("</nav>")[0]
+        statistics = client.get(reverse("incidents:statistics")).content.decode()
+        assert f'href="{reverse("incidents:audit_pack")}"' in statistics
+
+    def test_staff_see_neither(self, client_for, staff):
+        nav = client_for(staff).get(reverse("incidents:my_reports")).content.decode().split("</nav>")[0]
+        assert reverse("incidents:statistics") not in nav
+        assert reverse("incidents:audit_pack") not in nav

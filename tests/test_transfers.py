@@ -146,3 +146,28 @@ class TestPages:
         client = client_for(other_dsl)
         assert client.get(reverse("incidents:transfer_person", args=[leaver.code])).status_code == 404
         assert client.get(reverse("incidents:transfer_list")).status_code == 200
+
+
+class TestFindingTheTransfer:
+    def test_the_young_persons_page_links_to_their_transfer_file_for_the_dsl(self, client_for, dsl, deputy, leaver):
+        link = reverse("incidents:transfer_person", args=[leaver.code])
+        for user in (dsl, deputy):
+            html = client_for(user).get(reverse("incidents:young_person_detail", args=[leaver.code])).content.decode()
+            assert f'href="{link}"' in html
+
+    def test_no_link_before_they_leave_or_for_those_who_cannot_transfer(self, client_for, dsl, head, leaver, oakfield):
+        link = reverse("incidents:transfer_person", args=[leaver.code])
+        page = reverse("incidents:young_person_detail", args=[leaver.code])
+        assert link not in client_for(head).get(page).content.decode()
+        stays = YoungPersonFactory(setting=oakfield, first_name="Still", last_name="Here")
+        html = client_for(dsl).get(reverse("incidents:young_person_detail", args=[stays.code])).content.decode()
+        assert reverse("incidents:transfer_person", args=[stays.code]) not in html
+
+    def test_the_navigation_and_the_dashboard_lead_to_the_transfers(self, client_for, dsl, head, leaver):
+        transfers = f'href="{reverse("incidents:transfer_list")}"'
+        dashboard = client_for(dsl).get(reverse("incidents:dashboard")).content.decode()
+        assert transfers in dashboard.split("</nav>")[0]  # the main navigation
+        panel = dashboard.split('id="transfers-due-title"')[1].split("</section>")[0]
+        assert f'href="{reverse("incidents:transfer_person", args=[leaver.code])}"' in panel
+        assert "file due by" in panel
+        assert transfers not in client_for(head).get(reverse("incidents:dashboard")).content.decode()

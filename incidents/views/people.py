@@ -41,6 +41,7 @@ def young_person_detail(request: HttpRequest, code: str) -> HttpResponse:
             "person": person,
             "incidents": selectors.incidents_of_person(request.user, person),
             "can_edit": access.role_in(request.user, person.setting_id) in access.CASE_EDIT_ROLES,
+            "can_transfer": access.can_transfer(request.user, person.setting_id),
         },
     )
 
