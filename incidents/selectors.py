@@ -7,6 +7,7 @@ from django.db.models import Count, Q, QuerySet
 
 from incidents import access, workflow
 from incidents.models import AccessLogEntry, ChronologyEntry, Incident, Involvement, User, YoungPerson
+from incidents.models.incident import roles_by_setting
 
 
 @dataclass(frozen=True)
@@ -42,7 +43,8 @@ def incident_counts_by_status(user: User) -> dict[str, int]:
 
 def filtered_incidents(user: User, filters: dict) -> QuerySet[Incident]:
     incidents = Incident.objects.visible_to(user).select_related("owner", "setting")
-    incidents = incidents.search(filters.get("q") or "")
+    # Names are looked for among the young people of the reader's own settings only.
+    incidents = incidents.search(filters.get("q") or "", setting_ids=list(roles_by_setting(user)))
     status = filters.get("status")
     if status == "open":
         incidents = incidents.filter(status__in=workflow.OPEN_STATUSES)
@@ -73,7 +75,12 @@ def people_in_incident(incident: Incident) -> list[PersonInIncident]:
 
 
 def chronology_of(incident: Incident) -> QuerySet[ChronologyEntry]:
-    return ChronologyEntry.objects.filter(incident=incident).select_related("actor").order_by("at", "id")
+    # The setting first, as in the index (setting, incident, at) every chronology read uses.
+    return (
+        ChronologyEntry.objects.filter(setting_id=incident.setting_id, incident=incident)
+        .select_related("actor")
+        .order_by("at", "id")
+    )
 
 
 def incidents_of_person(user: User, person: YoungPerson) -> list[tuple[Incident, str]]:

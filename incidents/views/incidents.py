@@ -26,7 +26,7 @@ from incidents.services.incidents import (
 )
 from incidents.services.people import involvement_add, involvement_remove, young_person_create
 from incidents.views import actions as action_views
-from incidents.views.common import add_service_errors, paginate
+from incidents.views.common import add_service_errors, paginate_capped
 
 
 @login_required
@@ -34,7 +34,7 @@ def incident_list(request: HttpRequest) -> HttpResponse:
     access.require_case_browser(request)
     form = IncidentFilterForm(request.GET or None)
     filters = form.cleaned_data if form.is_valid() else {}
-    page = paginate(request, selectors.filtered_incidents(request.user, filters))
+    page = paginate_capped(request, selectors.filtered_incidents(request.user, filters))
     query = request.GET.copy()
     query.pop("page", None)
     return render(
