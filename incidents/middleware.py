@@ -16,9 +16,10 @@ from django.http import HttpRequest, HttpResponse
 from django.http.multipartparser import MultiPartParser, MultiPartParserError
 
 from incidents import imagery
-from incidents.views.errors import imagery_refused
+from incidents.views.errors import imagery_refused, report_kept
 
 logger = logging.getLogger("ysi.imagery")
+logger_reports = logging.getLogger("ysi.disclosures")
 
 A_FILE = "a file"
 
@@ -76,3 +77,30 @@ def _multipart(request: HttpRequest) -> str | None:
         return None  # malformed: Django refuses it with a 400 when the view reads it
     boundary = request.content_params.get("boundary", "")
     return imagery.detect_in_multipart_body(body, boundary.encode("latin-1", errors="replace")) if boundary else None
+
+
+class KeepReportOnServerErrorMiddleware:
+    """A report that meets a server error anywhere (the database restarting while the session is
+    read, the report saved or the session written) comes back to its reporter with every word and a
+    button that sends it again with the same idempotency key, so it can never be saved twice.
+
+    It sits outside the session middleware so that it sees errors there too, and it renders without
+    the request (no context processors), because the database may be the thing that is down.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if response.status_code >= 500 and request.method == "POST" and request.path == _report_path():
+            logger_reports.error("A report met a server error (%s); its text was shown back to the reporter.",
+                                 response.status_code)
+            return report_kept(request)
+        return response
+
+
+def _report_path() -> str:
+    from django.urls import reverse
+
+    return reverse("incidents:report")

@@ -50,6 +50,8 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Before anything reads the request: refuse files and imagery, store nothing of them.
     "incidents.middleware.RefuseImageryMiddleware",
+    # Outside the sessions: a report that meets a server error anywhere comes back with its text.
+    "incidents.middleware.KeepReportOnServerErrorMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",

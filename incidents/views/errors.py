@@ -1,6 +1,7 @@
 from django.core.exceptions import TooManyFilesSent
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
 
 
 def imagery_refused(request: HttpRequest, kind: str) -> HttpResponse:
@@ -55,3 +56,35 @@ def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
     if request.method == "POST" and request.path == reverse("incidents:report"):
         return report_not_sent(request, signed_out=signed_out)
     return render(request, "csrf_failure.html", {"signed_out": signed_out}, status=403)
+
+
+# Everything the report form sends, in its order; the "send it again" form carries them back.
+REPORT_FIELDS = ["setting", "idempotency_key", "source", "disclosed_at", "young_people_named", "what_was_said",
+                 "imagery_known", "devices", "reporter_saw_imagery", "immediate_risk"]
+
+
+def report_kept(request: HttpRequest) -> HttpResponse:
+    """The report form's answer to a server error: the reporter's words, and a button that sends the
+    same report again (same idempotency key: if the first one was saved after all, it is not saved twice).
+    Rendered without the request's context processors: the database may be what failed."""
+    from incidents.forms.disclosures import DisclosureForm
+
+    labels = {name: field.label for name, field in DisclosureForm.base_fields.items()}
+    fields = [
+        {"name": name, "label": labels[name], "value": request.POST.get(name, ""),
+         "shown": name in REPORT_TEXT_FIELDS}
+        for name in REPORT_FIELDS
+        if name in request.POST
+    ]
+    html = render_to_string(
+        "incidents/report_kept.html",
+        {
+            "fields": fields,
+            "csrf_token_value": request.POST.get("csrfmiddlewaretoken", ""),
+            "immediate_risk": bool(request.POST.get("immediate_risk")),
+        },
+    )
+    response = HttpResponse(html, status=503)
+    response["Cache-Control"] = "no-store"
+    response["Retry-After"] = "30"
+    return response
