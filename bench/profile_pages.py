@@ -34,7 +34,11 @@ from incidents.models import Incident, User  # noqa: E402
 
 def pages(user: User) -> list[tuple[str, str, dict | None]]:
     long_incident = Incident.objects.filter(summary__startswith=LONG_CHRONOLOGY_MARKER).order_by("id").first()
-    some = Incident.objects.filter(setting_id=user.memberships.first().setting_id).order_by("-id").first()
+    some = (
+        Incident.objects.filter(setting_id=user.memberships.first().setting_id, involvements__isnull=False)
+        .order_by("-id")
+        .first()
+    )
     person = some.involvements.select_related("young_person").first().young_person
     result = [
         ("dashboard", "/dashboard/", None),
@@ -72,7 +76,9 @@ def main() -> None:
             started = time.perf_counter()
             response = client.post(path, post) if post else client.get(path)
             elapsed = time.perf_counter() - started
-        print(f"{name:24} {response.status_code} {len(queries):3} queries {elapsed * 1000:8.1f} ms  {path}")
+        sql_ms = sum(float(q["time"]) for q in queries.captured_queries) * 1000
+        print(f"{name:24} {response.status_code} {len(queries):3} queries {elapsed * 1000:8.1f} ms "
+              f"(SQL {sql_ms:.1f} ms)  {path}")
         ranked = sorted(queries.captured_queries, key=lambda q: float(q["time"]), reverse=True)
         for query in ranked[: args.slowest]:
             print(f"    {float(query['time']) * 1000:7.1f} ms  {query['sql'][:220]}")

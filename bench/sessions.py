@@ -2,7 +2,7 @@
 
     .venv/bin/python bench/sessions.py OUT_DIR
 
-Writes OUT_DIR/dsl.cookie (the DSL of the largest generated setting), OUT_DIR/reporters.txt (one line per
+Writes OUT_DIR/dsl.cookies (sessions of the DSL of the largest generated setting), OUT_DIR/reporters.txt (one line per
 reporter: session key, setting id, username; the staff member of each of the first 50 settings) and
 OUT_DIR/long_incident.txt (the code of the incident with the 200-entry chronology). Only generated settings
 are used: the script refuses a database holding any other (as generate_load_data does).
@@ -52,7 +52,9 @@ def main() -> None:
     )
     if dsl is None:
         sys.exit("No generated setting: run generate_load_data first.")
-    (out / "dsl.cookie").write_text(f"sessionid={session_for(dsl.user)}\n")
+    # One session per wrk connection, as separate people would have: a shared one would make every
+    # request wait for the others' session writes (SESSION_SAVE_EVERY_REQUEST).
+    (out / "dsl.cookies").write_text("".join(f"sessionid={session_for(dsl.user)}\n" for _ in range(16)))
     (out / "dsl_setting.txt").write_text(f"{dsl.setting_id}\n")
     staff = (
         Membership.objects.filter(role=Membership.Role.STAFF, setting__is_generated=True, is_active=True)
@@ -61,6 +63,7 @@ def main() -> None:
     )
     lines = [f"{session_for(m.user)} {m.setting_id} {m.user.username}" for m in staff]
     (out / "reporters.txt").write_text("\n".join(lines) + "\n")
+    (out / "staff.cookies").write_text("".join(f"sessionid={line.split()[0]}\n" for line in lines))
     long_incident = (
         Incident.objects.filter(setting_id=dsl.setting_id, summary__startswith=loadgen.LONG_CHRONOLOGY_MARKER)
         .order_by("id")

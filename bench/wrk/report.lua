@@ -12,7 +12,7 @@ for line in io.lines(os.getenv("BENCH_REPORTERS")) do
 end
 
 local counter = 0
-local thread_id = 0
+thread_id = 0  -- a global: setup() sets it in each thread after the script is loaded
 local threads = 0
 function setup(thread)
   thread:set("thread_id", threads)
