@@ -66,9 +66,15 @@ def main() -> None:
     if twice:
         problems.append(f"{twice} texts of this run are stored more than once")
     retried = sum(1 for row in rows if len(row["attempts"]) > 1)
+    # Every answer counts, not only the last: a refusal must always show the text back.
+    lost_answers = sum(1 for row in rows for attempt in row["attempts"] if attempt["outcome"] == "lost")
+    if lost_answers:
+        problems.append(f"{lost_answers} answers showed the reporter neither a receipt nor their text")
+    statuses = Counter(attempt["status"] for row in rows for attempt in row["attempts"])
     print(
         f"CHECK reports={len(rows)} acknowledged={outcomes['acknowledged']} kept={outcomes['kept']} "
-        f"(of which stored={kept_stored}) lost={outcomes['lost']} resent={retried} stored_twice={twice} "
+        f"(of which stored={kept_stored}) lost={outcomes['lost']} resent={retried} lost_answers={lost_answers} "
+        f"statuses={dict(sorted(statuses.items()))} stored_twice={twice} "
         f"missing={sum(1 for p in problems if 'not in the database' in p)} -> {'PASS' if not problems else 'FAIL'}"
     )
     for problem in problems[:20]:

@@ -27,7 +27,7 @@ class TestServerErrorWhileReporting:
         data = form_data(oakfield, what_was_said=NARRATIVE + " " + HOSTILE, immediate_risk="on")
         monkeypatch.setattr(access, "require_reporter", _failing)
         response = client.post(reverse("incidents:report"), data)
-        assert response.status_code == 503
+        assert response.status_code == 500
         body = response.content.decode()
         assert "may not have been sent" in body
         assert "Jess (Year 9) said a photo of her" in body
@@ -47,7 +47,7 @@ class TestServerErrorWhileReporting:
         with monkeypatch.context() as patch:
             patch.setattr(SessionStore, "save", _failing)
             response = client.post(reverse("incidents:report"), data)
-        assert response.status_code == 503
+        assert response.status_code == 500
         assert "Jess (Year 9) said a photo of her" in response.content.decode()
         assert Disclosure.objects.count() == 1  # it was saved before the session write failed
         again = client.post(reverse("incidents:report"), data)  # the "Send it again" button
@@ -61,3 +61,12 @@ class TestServerErrorWhileReporting:
         response = client.get(reverse("incidents:incident_list"))
         assert response.status_code == 500
         assert "may not have been sent" not in response.content.decode()
+
+    def test_nginx_passes_the_page_through_and_does_not_resend_it(self):
+        # The proxy swaps 502-504 for its static page and resends 503s to the other app server.
+        from pathlib import Path
+
+        proxy = (Path(__file__).resolve().parent.parent / "deploy/nginx/ysi-proxy.conf").read_text()
+        site = (Path(__file__).resolve().parent.parent / "deploy/nginx/ysi-site.conf").read_text()
+        assert "error_page 502 503 504 " in proxy
+        assert "http_500" not in site

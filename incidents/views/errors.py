@@ -84,7 +84,8 @@ def report_kept(request: HttpRequest) -> HttpResponse:
             "immediate_risk": bool(request.POST.get("immediate_risk")),
         },
     )
-    response = HttpResponse(html, status=503)
+    # 500, not 503: nginx replaces 502-504 with its static page (which cannot hold the text) and
+    # would send a 503 on to the other app server, which shares the database that just failed.
+    response = HttpResponse(html, status=500)
     response["Cache-Control"] = "no-store"
-    response["Retry-After"] = "30"
     return response
