@@ -16,7 +16,7 @@ from django.http import HttpRequest, HttpResponse
 from django.http.multipartparser import MultiPartParser, MultiPartParserError
 
 from incidents import imagery
-from incidents.views.errors import imagery_refused, report_kept
+from incidents.views.errors import imagery_refused, report_kept, report_path
 
 logger = logging.getLogger("ysi.imagery")
 logger_reports = logging.getLogger("ysi.disclosures")
@@ -93,14 +93,8 @@ class KeepReportOnServerErrorMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         response = self.get_response(request)
-        if response.status_code >= 500 and request.method == "POST" and request.path == _report_path():
+        if response.status_code >= 500 and request.method == "POST" and request.path == report_path():
             logger_reports.error("A report met a server error (%s); its text was shown back to the reporter.",
                                  response.status_code)
             return report_kept(request)
         return response
-
-
-def _report_path() -> str:
-    from django.urls import reverse
-
-    return reverse("incidents:report")

@@ -1,7 +1,7 @@
 """A report that meets a server error anywhere comes back with its text and can be sent again safely."""
 
 import pytest
-from django.contrib.sessions.backends.db import SessionStore
+from django.contrib.sessions.models import Session
 from django.db import OperationalError
 from django.urls import reverse
 
@@ -44,15 +44,25 @@ class TestServerErrorWhileReporting:
         client = client_for(staff)
         client.raise_request_exception = False
         data = form_data(oakfield)
+        # The database refuses the session row: Django turns that into SessionInterrupted (a 400).
         with monkeypatch.context() as patch:
-            patch.setattr(SessionStore, "save", _failing)
+            patch.setattr(Session, "save", _failing)
             response = client.post(reverse("incidents:report"), data)
         assert response.status_code == 500
         assert "Jess (Year 9) said a photo of her" in response.content.decode()
+        assert f'name="idempotency_key" value="{data["idempotency_key"]}"' in response.content.decode()
         assert Disclosure.objects.count() == 1  # it was saved before the session write failed
         again = client.post(reverse("incidents:report"), data)  # the "Send it again" button
         assert again.status_code == 302
         assert Disclosure.objects.count() == 1
+
+    def test_a_lost_session_elsewhere_is_still_a_plain_400(self, client_for, dsl, monkeypatch):
+        client = client_for(dsl)
+        with monkeypatch.context() as patch:
+            patch.setattr(Session, "save", _failing)
+            response = client.post(reverse("incidents:incident_create"), {})
+        assert response.status_code == 400
+        assert "may not have been sent" not in response.content.decode()
 
     def test_other_pages_keep_their_own_error_page(self, client_for, dsl, monkeypatch):
         client = client_for(dsl)

@@ -1,3 +1,4 @@
+from django.contrib.sessions.exceptions import SessionInterrupted
 from django.core.exceptions import TooManyFilesSent
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -14,7 +15,17 @@ def bad_request(request: HttpRequest, exception: Exception | None = None) -> Htt
     """The 400 page; a request refused for carrying a file gets the imagery explanation instead."""
     if isinstance(exception, TooManyFilesSent):
         return imagery_refused(request, "a file")
+    if isinstance(exception, SessionInterrupted) and request.method == "POST" and request.path == report_path():
+        # The session could not be written after the report was handled (the database went away):
+        # the report may well be saved, but the reporter must see their text and the resend button.
+        return report_kept(request)
     return render(request, "400.html", status=400)
+
+
+def report_path() -> str:
+    from django.urls import reverse
+
+    return reverse("incidents:report")
 
 
 REPORT_TEXT_FIELDS = ["young_people_named", "what_was_said", "imagery_known", "devices"]
