@@ -122,6 +122,21 @@ class TestReportService:
         assert Disclosure.objects.filter(pk=disclosure.pk).exists()
         assert OutboxEmail.objects.get().last_error
 
+    def test_a_failing_mail_server_is_logged_and_shown_to_the_dsl_and_the_reporter_keeps_the_receipt(
+        self, client_for, oakfield, staff, team, settings, caplog
+    ):
+        settings.EMAIL_BACKEND = "tests.test_outbox.BrokenBackend"
+        response = client_for(staff).post("/report/", form_data(oakfield), follow=True)
+        disclosure = Disclosure.objects.get()
+        assert disclosure.reference in response.text
+        assert "What happens next" in response.text
+        with caplog.at_level("WARNING"):
+            send_due()
+        assert any("refused" in record.getMessage() for record in caplog.records)
+        dashboard = client_for(team["dsl"]).get(reverse("incidents:dashboard")).text
+        assert "Emails that could not be sent" in dashboard
+        assert disclosure.reference in dashboard
+
     def test_the_same_key_gives_back_the_first_report(self, oakfield, staff, team):
         key = uuid.uuid4()
         first, created = disclosure_report(reporter=staff, setting=oakfield, idempotency_key=key, data=an_input())
@@ -279,6 +294,18 @@ class TestAcknowledgeAndMerge:
         with pytest.raises(ValidationError, match="already part"):
             disclosure_merge(actor=dsl, disclosure=disclosure, target=disclosure.incident)
 
+    def test_merging_into_a_closed_incident_is_refused(self, oakfield, staff, dsl, incident):
+        from incidents.services.incidents import incident_change_status
+
+        incident_change_status(actor=dsl, incident=incident, status="closed", reason="Done.", override_reason="Test.")
+        incident.refresh_from_db()
+        disclosure = report(staff, oakfield)
+        with pytest.raises(ValidationError, match="is closed: reopen it first"):
+            disclosure_merge(actor=dsl, disclosure=disclosure, target=incident)
+        disclosure.refresh_from_db()
+        assert disclosure.incident == disclosure.original_incident
+        assert not incident.chronology.filter(kind=Kind.DISCLOSURE_MERGED).exists()
+
     def test_an_incident_already_worked_on_stays_open_after_a_merge(self, oakfield, staff, dsl, incident):
         from incidents.services.incidents import incident_change_status
 
@@ -296,6 +323,25 @@ class TestReportPage:
         assert "Report a concern" in response.text
         assert 'type="file"' not in response.text
         assert "enctype" not in response.text
+
+    def test_the_guidance_is_on_the_page(self, client_for, staff):
+        text = client_for(staff).get("/report/").text
+        for advice in (
+            "view, copy, print, forward or screenshot the imagery",
+            "do not ask anyone to show or send it to you",
+            "Do not search or delete anything on anyone's phone or device yourself",
+            "Reassure the young person",
+            "Tell the DSL now",
+        ):
+            assert advice in text.replace("&#x27;", "'").replace("<strong>", "").replace("</strong>", "")
+
+    def test_the_reporter_is_never_shown_the_pupil_list(self, client_for, oakfield, staff):
+        from tests.factories import YoungPersonFactory
+
+        YoungPersonFactory(setting=oakfield, first_name="Zebedee", last_name="Quartermaine")
+        text = client_for(staff).get("/report/").text
+        assert "Quartermaine" not in text
+        assert "<select" not in text  # free text only: no list of the setting's pupils to pick from
 
     def test_a_user_without_a_role_is_refused(self, client_for, db):
         response = client_for(UserFactory(username="nobody")).get("/report/")

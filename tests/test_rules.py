@@ -728,3 +728,23 @@ def test_high_risk_counts_for_13_to_17_year_olds_only(rule_set, age, meets):
     assessment = assess(Facts(ages=(age,), classification=AGGRAVATED, risk_level=HIGH), rule_set)
 
     assert (HIGH_RISK_13_TO_17 in assessment.criteria) is meets
+
+
+# --- Plain Python -----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("module", ["rules", "completeness", "workflow", "dates"])
+def test_the_policy_modules_import_nothing_from_django_or_the_app(module):
+    import ast
+    import importlib
+    from pathlib import Path
+
+    source = Path(importlib.import_module(f"incidents.{module}").__file__).read_text()
+    imported = set()
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Import):
+            imported |= {alias.name for alias in node.names}
+        elif isinstance(node, ast.ImportFrom):
+            imported.add("." * node.level + (node.module or ""))
+    forbidden = {name for name in imported if name.split(".")[0] in ("django", "incidents") or name.startswith(".")}
+    assert not forbidden, f"incidents/{module}.py imports {sorted(forbidden)}"
