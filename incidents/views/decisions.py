@@ -259,12 +259,24 @@ def sign_off_queue(request: HttpRequest) -> HttpResponse:
         .select_related("incident", "incident__setting", "recorded_by", "assessment")
         .order_by("recorded_at", "id")
     )
+    # Not a sign-off, but the policy's flag: a decision that goes against the rules' recommendation
+    # (seeking the MASH's advice when the rules say refer) is shown to the headteacher too.
+    departures = (
+        Decision.objects.current()
+        .filter(setting_id__in=setting_ids, departs_from_recommendation=True, status=Decision.Status.RECORDED)
+        .select_related("incident", "recorded_by", "assessment")
+        .order_by("-recorded_at", "-id")[:20]
+    )
     recent = (
         SignOff.objects.filter(setting_id__in=setting_ids)
         .select_related("decision", "decision__incident")
         .order_by("-signed_at", "-id")[:10]
     )
-    return render(request, "incidents/decision_queue.html", {"waiting": waiting, "recent": recent})
+    return render(
+        request,
+        "incidents/decision_queue.html",
+        {"waiting": waiting, "departures": departures, "recent": recent},
+    )
 
 
 @login_required

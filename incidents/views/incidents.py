@@ -83,7 +83,8 @@ def incident_detail(request: HttpRequest, code: str) -> HttpResponse:
     if can_edit:
         context["status_form"] = StatusForm(initial={"status": incident.status})
         context["grants"] = access.grants_for(incident)
-        context["grant_form"] = GrantForm(members=access.staff_who_may_be_granted(incident))
+        # Its own ids: the status form on the same page has a "reason" field too.
+        context["grant_form"] = GrantForm(members=access.staff_who_may_be_granted(incident), auto_id="grant_%s")
     context.update(action_views.detail_context(request.user, incident, context["people"]))  # issue 5
     return render(request, "incidents/incident_detail.html", context)
 
