@@ -573,3 +573,35 @@ def test_every_quoted_phrase_in_the_action_forms_is_the_policys_own_words():
         for part in phrase.split("..."):
             part = _normalise(part).strip(" .;,")
             assert part in policy, f"{module}: \u201c{phrase}\u201d is not in the policy"
+
+
+# --- Due and overdue: reports not yet acknowledged -----------------------------------------------
+
+
+class TestUnacknowledgedReportsAreDue:
+    def test_an_unacknowledged_report_is_due_and_drops_off_once_acknowledged(self, oakfield, staff, dsl):
+        from incidents import due, selectors_actions
+        from incidents.services.disclosures import disclosure_acknowledge
+        from tests.test_disclosures import report
+
+        disclosure = report(staff, oakfield)
+        items = [i for i in selectors_actions.due_items([oakfield.pk]) if i.key.startswith("disclosure_ack:")]
+        assert [i.incident_reference for i in items] == [disclosure.reference]
+        overdue, upcoming = due.split(items, timezone.localdate() + timedelta(days=1))
+        assert overdue == items and upcoming == []
+        disclosure_acknowledge(actor=dsl, disclosure=disclosure)
+        assert not [i for i in selectors_actions.due_items([oakfield.pk]) if i.key.startswith("disclosure_ack:")]
+
+    def test_the_reminder_names_the_reference_and_nothing_of_the_report(self, oakfield, staff, dsl):
+        from incidents.services.reminders import queue_overdue_reminders
+        from tests.test_disclosures import NARRATIVE, report
+
+        disclosure = report(staff, oakfield)
+        emails = queue_overdue_reminders(today=timezone.localdate() + timedelta(days=1))
+        assert len(emails) == 1
+        body = emails[0].subject + emails[0].body
+        assert disclosure.reference in body
+        assert "not yet acknowledged" in body
+        for secret in (NARRATIVE[:20], "Jess", "Tom", str(staff)):
+            assert secret not in body
+        assert queue_overdue_reminders(today=timezone.localdate() + timedelta(days=1)) == []
