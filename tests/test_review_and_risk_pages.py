@@ -157,3 +157,23 @@ def test_the_incident_page_has_no_duplicate_ids(client_for, dsl, incident, pupil
     page = client_for(dsl).get(incident.get_absolute_url()).text
     ids = Counter(re.findall(r'\sid="([^"]+)"', page))
     assert [name for name, count in ids.items() if count > 1] == []
+
+
+def test_changing_a_signed_decision_means_a_new_one_for_a_new_sign_off_and_the_signed_one_stays(
+    client_for, dsl, head, incident, pupil
+):
+    from tests.test_decisions import review
+
+    signed = review(incident, dsl)
+    svc.decision_sign_off(actor=head, decision=signed, password_confirmed=True)
+    changed = review(incident, dsl, reason="Reviewed again after a second disclosure: still contained.")
+
+    assert changed.supersedes == signed
+    assert changed.status == Decision.Status.AWAITING_SIGN_OFF
+    signed.refresh_from_db()
+    assert signed.status == Decision.Status.SIGNED and signed.sign_off.still_matches
+    assert list(Decision.objects.awaiting_sign_off()) == [changed]
+    page = html.unescape(client_for(dsl).get(incident.get_absolute_url()).text)
+    assert "Earlier decisions" in page
+    assert f"signed off by the headteacher by {signed.sign_off.name}" in page
+    assert reverse("incidents:decision_detail", args=[signed.code]) in page
