@@ -1,6 +1,15 @@
+from functools import cache
+
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+
+
+@cache
+def labels_of(choices: type[models.Choices]) -> dict:
+    """Value to label of a Choices class, built once: a chronology page shows hundreds of entries,
+    and `dict(Kind.choices)` walks every member of the enum each time."""
+    return dict(choices.choices)
 
 
 class ChronologyEntry(models.Model):
@@ -80,7 +89,7 @@ class ChronologyEntry(models.Model):
         return f"{self.at:%Y-%m-%d %H:%M} {self.get_kind_display()}"
 
     def get_kind_display(self) -> str:
-        return str(dict(self.Kind.choices).get(self.kind, self.kind.replace("_", " ").capitalize()))
+        return str(labels_of(self.Kind).get(self.kind, self.kind.replace("_", " ").capitalize()))
 
 
 class AccessLogEntry(models.Model):
@@ -129,10 +138,10 @@ class AccessLogEntry(models.Model):
     def role_label(self) -> str:
         from incidents.models.setting import Membership
 
-        return str(dict(Membership.Role.choices).get(self.role, self.role))
+        return str(labels_of(Membership.Role).get(self.role, self.role))
 
     def get_action_display(self) -> str:
-        return str(dict(self.Action.choices).get(self.action, self.action.replace("_", " ").capitalize()))
+        return str(labels_of(self.Action).get(self.action, self.action.replace("_", " ").capitalize()))
 
 
 class AuditChainHead(models.Model):
