@@ -71,11 +71,14 @@ def main() -> None:
     if lost_answers:
         problems.append(f"{lost_answers} answers showed the reporter neither a receipt nor their text")
     statuses = Counter(attempt["status"] for row in rows for attempt in row["attempts"])
+    stored_ok = not [problem for problem in problems if "answers showed" not in problem]
     print(
         f"CHECK reports={len(rows)} acknowledged={outcomes['acknowledged']} kept={outcomes['kept']} "
         f"(of which stored={kept_stored}) lost={outcomes['lost']} resent={retried} lost_answers={lost_answers} "
         f"statuses={dict(sorted(statuses.items()))} stored_twice={twice} "
-        f"missing={sum(1 for p in problems if 'not in the database' in p)} -> {'PASS' if not problems else 'FAIL'}"
+        f"missing={sum(1 for p in problems if 'not in the database' in p)} "
+        f"every-acknowledged-stored-once={'PASS' if stored_ok else 'FAIL'} "
+        f"every-answer-a-receipt-or-the-text={'PASS' if not lost_answers else 'FAIL'}"
     )
     for problem in problems[:20]:
         print("  " + problem)
