@@ -4,12 +4,15 @@ Things a user may not see answer 404, exactly like things that do not exist, so 
 learn that another setting's record exists. Things a user may see but not change answer 403.
 """
 
+import logging
+from datetime import UTC, datetime
 from uuid import UUID
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 from django.http import Http404, HttpRequest
+from django.utils import timezone
 from guardian.shortcuts import assign_perm, remove_perm
 
 from incidents.models import (
@@ -32,6 +35,7 @@ from incidents.models.incident import CASE_EDIT_ROLES, CASE_VIEW_ROLES, roles_by
 from incidents.services.audit import access_log_record
 
 Role = Membership.Role
+security_log = logging.getLogger("ysi.security")
 VIEW_GRANT = "view_incident"
 
 
@@ -300,9 +304,11 @@ def log_read(
 
 
 def log_refusal(request: HttpRequest, *, incident: Incident | None = None, setting_id: int | None = None) -> None:
+    """Record a refused page or object in the access log (who, when in UTC, from where, which path),
+    and in the application log; never anything of the record itself."""
     user = request.user if request.user.is_authenticated else None
     setting_id = incident.setting_id if incident else setting_id
-    access_log_record(
+    entry = access_log_record(
         user=user,
         setting_id=setting_id,
         incident_id=incident.pk if incident else None,
@@ -310,6 +316,18 @@ def log_refusal(request: HttpRequest, *, incident: Incident | None = None, setti
         action=AccessLogEntry.Action.REFUSED,
         path=request.path,
         ip_address=client_ip(request),
+    )
+    request.ysi_refusal_logged = True
+    log_refusal_line(request, at=entry.at)
+
+
+def log_refusal_line(request: HttpRequest, *, at: datetime | None = None, status: str = "") -> None:
+    user = getattr(request, "user", None)
+    who = f"user {user.pk} ({user.get_username()})" if user is not None and user.is_authenticated else "anonymous"
+    when = (at or timezone.now()).astimezone(UTC).isoformat(timespec="seconds")
+    security_log.warning(
+        "Refused %s%s %s to %s from %s at %s", f"{status} " if status else "", request.method, request.path, who,
+        client_ip(request) or "unknown address", when,
     )
 
 

@@ -16,12 +16,40 @@ from django.http import HttpRequest, HttpResponse
 from django.http.multipartparser import MultiPartParser, MultiPartParserError
 
 from incidents import imagery
-from incidents.views.errors import imagery_refused, report_kept, report_path
+from incidents.views.errors import imagery_refused, report_kept, report_path, request_too_large
 
 logger = logging.getLogger("ysi.imagery")
 logger_reports = logging.getLogger("ysi.disclosures")
 
 A_FILE = "a file"
+
+
+class RefuseOversizedMiddleware:
+    """Refuse a request whose body is larger than DATA_UPLOAD_MAX_MEMORY_SIZE before reading any of it.
+
+    Django would refuse it too, but only when a view reads the form, and with a bare 400. Here it is
+    413 with a page that says what happened and that the typed text is still in the form (Back).
+    nginx caps bodies at the same size in production (deploy/nginx/ysi-site.conf).
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+        length = content_length(request)
+        if limit is not None and length > limit:
+            logger.warning("Refused a %s request to %s: its body was %d bytes, over the limit of %d. Nothing was read.",
+                           request.method, request.path, length, limit)
+            return request_too_large(request, limit)
+        return self.get_response(request)
+
+
+def content_length(request: HttpRequest) -> int:
+    try:
+        return max(int(request.META.get("CONTENT_LENGTH") or 0), 0)
+    except ValueError:
+        return 0
 
 
 class RefuseImageryMiddleware:
@@ -45,20 +73,11 @@ def imagery_in(request: HttpRequest) -> str | None:
         for value in values[1]:
             if kind := imagery.detect_text(value):
                 return kind
-    try:
-        length = int(request.META.get("CONTENT_LENGTH") or 0)
-    except ValueError:
-        length = 0
-    if length <= 0:
+    if content_length(request) <= 0:
         return None
-    too_big = settings.DATA_UPLOAD_MAX_MEMORY_SIZE is not None and length > settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+    # A body over DATA_UPLOAD_MAX_MEMORY_SIZE never gets here: RefuseOversizedMiddleware refused it.
     if content_type.startswith("multipart/"):
-        # Nothing the app asks for comes near this size: only a file would.
-        if too_big:
-            return A_FILE
         return _multipart(request)
-    if too_big:
-        return None  # Django refuses it as too large, before reading it
     body = request.body
     if content_type == "application/x-www-form-urlencoded":
         return imagery.detect_in_form_body(body)

@@ -47,8 +47,11 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "ysi.security.SecurityHeadersMiddleware",
+    "ysi.security.RefusalLogMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    # Before anything reads the request: refuse files and imagery, store nothing of them.
+    # Before anything reads the request: refuse oversized bodies unread, then files and imagery,
+    # storing nothing of them.
+    "incidents.middleware.RefuseOversizedMiddleware",
     "incidents.middleware.RefuseImageryMiddleware",
     # Outside the sessions: a report that meets a server error anywhere comes back with its text.
     "incidents.middleware.KeepReportOnServerErrorMiddleware",
@@ -226,11 +229,16 @@ SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000")
 # No file is ever accepted: Django's parser refuses the first file part before any upload handler
 # sees it, and no handler could write one to disk anyway.
 DATA_UPLOAD_MAX_NUMBER_FILES = 0
+# The largest request body accepted, in bytes (nginx caps bodies at the same 1 MiB). A larger request
+# is refused before it is read, with 413 and a page saying why (incidents.middleware).
+DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("YSI_MAX_REQUEST_BYTES", 1024 * 1024)
 FILE_UPLOAD_HANDLERS = ["django.core.files.uploadhandler.MemoryFileUploadHandler"]
 # All email is queued in the outbox and sent by `manage.py send_outbox`. In development (DEBUG on)
 # it is also sent straight after the transaction commits, so `make run` needs no worker.
 YSI_SEND_EMAIL_INLINE = env_bool("YSI_SEND_EMAIL_INLINE", default=True)
 YSI_OUTBOX_MAX_ATTEMPTS = env_int("YSI_OUTBOX_MAX_ATTEMPTS", 6)
+# Reports one person may send in an hour (0: no limit); more are refused, their text shown back.
+YSI_REPORTS_PER_HOUR = env_int("YSI_REPORTS_PER_HOUR", 20)
 
 LOGGING = {
     "version": 1,

@@ -92,6 +92,7 @@ def disclosure_report(
         return existing, False
     if not is_member(reporter, setting):
         raise ValidationError({"setting": "You can only report to a setting you work in."})
+    check_report_rate(reporter, now=now)
     validate_disclosure(data)
     try:
         with transaction.atomic():
@@ -105,6 +106,40 @@ def disclosure_report(
             return existing, False
         raise
     return disclosure, True
+
+
+RATE_WINDOW = timedelta(hours=1)
+
+
+def check_report_rate(reporter: User, *, now: datetime | None = None) -> None:
+    """Refuse a new report from someone who has sent YSI_REPORTS_PER_HOUR in the last hour.
+
+    It guards against a script or a stuck key filling the safeguarding team's queue. The count comes
+    from the reporter's stored disclosures, so every app server sees the same number and nothing is
+    kept elsewhere. The check comes before anything is saved; a report that passes it is saved
+    (two sent at the same moment may both pass: the limit can be exceeded by one, never lose one).
+    A report sent again with its form's key is the same report, and is answered above, never refused.
+    """
+    limit = settings.YSI_REPORTS_PER_HOUR
+    if limit <= 0:
+        return
+    now = now or timezone.now()
+    recent = list(
+        Disclosure.objects.filter(reporter=reporter, reported_at__gt=now - RATE_WINDOW, reported_at__lte=now)
+        .order_by("-reported_at")
+        .values_list("reported_at", flat=True)[:limit]
+    )
+    if len(recent) < limit:
+        return
+    again_at = formats.time_format(timezone.localtime(recent[-1] + RATE_WINDOW), "H:i")
+    logger.warning("A report from user %s was refused: %s reports in the last hour (the limit).", reporter.pk, limit)
+    raise ValidationError(
+        f"You have sent {limit} reports in the last hour, the most YSI accepts from one person in an hour, so "
+        f"this one has not been sent. Nothing you wrote is lost: it is still in the form below. You can send "
+        f"it from {again_at}. If a child is in danger now, call 999, then tell your safeguarding lead in "
+        f"person or by phone.",
+        code="rate_limited",
+    )
 
 
 def _create(

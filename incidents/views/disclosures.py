@@ -45,6 +45,7 @@ def report(request: HttpRequest) -> HttpResponse:
     access.require_reporter(request)
     reporter_settings = access.settings_where_user_reports(request.user)
     form = DisclosureForm(request.POST or None, reporter_settings=reporter_settings)
+    status = 200
     if request.method == "POST" and form.is_valid():
         try:
             disclosure, created = disclosure_report(
@@ -55,6 +56,8 @@ def report(request: HttpRequest) -> HttpResponse:
             )
         except ValidationError as error:
             add_service_errors(form, error)
+            if getattr(error, "code", None) == "rate_limited":
+                status = 429
         except DatabaseError as error:
             # The database's message can quote the row, i.e. the report: log the kind of error only.
             logger.error("A report could not be saved: %s (details withheld: they may quote the report).",
@@ -76,6 +79,7 @@ def report(request: HttpRequest) -> HttpResponse:
             "idle_seconds": settings.SESSION_COOKIE_AGE,
             "idle_minutes": settings.SESSION_COOKIE_AGE // 60,
         },
+        status=status,
     )
 
 

@@ -11,6 +11,10 @@ def imagery_refused(request: HttpRequest, kind: str) -> HttpResponse:
     return response
 
 
+def request_too_large(request: HttpRequest, limit: int) -> HttpResponse:
+    return render(request, "request_too_large.html", {"limit_kb": limit // 1024}, status=413)
+
+
 def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
     """The 400 page; a request refused for carrying a file gets the imagery explanation instead."""
     if isinstance(exception, TooManyFilesSent):
