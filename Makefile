@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 DEV_KEY = SECRET_KEY="$$(cat var/secret_key)" DEBUG=1
 CHECK_ENV = SECRET_KEY=checks-only DEBUG=1 DATABASE_URL=sqlite://:memory:
 
-.PHONY: run test lint check migrations-check system-deps install install-dev clean prod-like prod-like-stop prod-like-deps
+.PHONY: run test security lint check migrations-check system-deps install install-dev clean prod-like prod-like-stop prod-like-deps
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -46,8 +46,15 @@ system-deps:
 		echo "!!! Not root: cannot install Debian's chromium and poppler-utils. Browser tests will be SKIPPED."; \
 	fi
 
-test: install-dev system-deps
+test: install-dev system-deps security
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# Static analysis: bandit, and the project's own semgrep rules (local file only: no registry, no
+# metrics, no network). Each accepted finding is marked on its line with the reason (SECURITY.md).
+security: install-dev
+	$(BIN)/bandit -c pyproject.toml -r incidents ysi -q
+	$(BIN)/semgrep scan --metrics=off --disable-version-check --quiet --error \
+		--config semgrep/ysi-rules.yml incidents ysi
 
 lint: install-dev
 	$(BIN)/ruff check .

@@ -519,7 +519,7 @@ def _lock_awaiting(decision: Decision) -> Decision:
 def decision_sign_off(*, actor: User, decision: Decision, password_confirmed: bool) -> SignOff:
     """The headteacher signs a decision not to refer. The caller has re-checked their password."""
     if not password_confirmed:
-        raise ValidationError({"password": "Enter your password to sign off the decision."})
+        raise ValidationError({"password": "Enter your password to sign off the decision."})  # nosec B105 # a message
     membership = Membership.objects.filter(
         user=actor, setting_id=decision.setting_id, role=Membership.Role.HEADTEACHER, is_active=True
     ).first()

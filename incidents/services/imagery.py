@@ -149,14 +149,14 @@ def viewing_record(
 def viewing_confirm(*, actor: User, viewing: ViewingRecord, password: str) -> ViewingRecord:
     """The viewer or the witness confirms the entry, signed in as themselves and giving their password."""
     if actor.pk not in (viewing.viewer_id, viewing.witness_id):
-        raise ValidationError({"password": "Only the viewer and the member of staff present confirm this record."})
+        raise ValidationError({"password": "Only the viewer and the member of staff present confirm this record."})  # nosec B105 # a message
     if not password_matches(actor, password):
-        raise ValidationError({"password": "That password is not right. Enter your own password to confirm."})
+        raise ValidationError({"password": "That password is not right. Enter your own password to confirm."})  # nosec B105 # a message
     with transaction.atomic():
         current = ViewingRecord.objects.select_for_update().get(pk=viewing.pk)
         field = "viewer_confirmed_at" if actor.pk == current.viewer_id else "witness_confirmed_at"
         if getattr(current, field) is not None:
-            raise ValidationError({"password": "You have already confirmed this record."})
+            raise ValidationError({"password": "You have already confirmed this record."})  # nosec B105 # a message
         setattr(current, field, timezone.now())
         current.save(update_fields=[field])
         who = "viewer" if field == "viewer_confirmed_at" else "member of staff present"

@@ -20,6 +20,7 @@ class Command(FlushCommand):
             )
             triggers = cursor.fetchall()
             for name, _ in triggers:
+                # nosemgrep: ysi-raw-sql-from-strings - a trigger name read from sqlite_master
                 cursor.execute(f'DROP TRIGGER "{name}"')
         try:
             return super().handle(**options)

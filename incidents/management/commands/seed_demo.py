@@ -13,7 +13,7 @@ from incidents.models import Incident, Membership, Setting, User
 from incidents.services.incidents import incident_change_status, incident_create
 from incidents.services.people import involvement_add, young_person_create
 
-DEFAULT_PASSWORD = "oakfield-demo-2026"  # noqa: S105 - fictional demo accounts, printed on purpose
+DEFAULT_PASSWORD = "oakfield-demo-2026"  # noqa: S105 # nosec B105 # fictional demo accounts, printed on purpose
 
 # The path each final status is reached by, so the chronology reads as a real case would.
 PATHS = {
