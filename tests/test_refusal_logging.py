@@ -44,10 +44,10 @@ def test_another_settings_incident_is_a_logged_404(client_for, other_dsl, incide
     assert incident.summary not in line
 
 
-def test_a_403_no_access_helper_gave_is_logged_too(staff, oakfield, caplog):
+def test_a_403_no_access_helper_gave_is_logged_too(client_for, staff, oakfield, caplog):
     # A form whose CSRF token is missing (sent from another site, or from a page open too long).
-    client = Client(enforce_csrf_checks=True)
-    client.force_login(staff)
+    client = client_for(staff)
+    client.handler.enforce_csrf_checks = True
     typed = "Jess said a photo of her is being passed round."
 
     response = client.post(

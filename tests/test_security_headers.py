@@ -142,12 +142,11 @@ def test_plain_http_is_redirected_to_https():
 
 
 @pytest.mark.django_db
-def test_https_answers_carry_hsts_and_https_only_httponly_cookies(dsl):
+def test_https_answers_carry_hsts_and_https_only_httponly_cookies(client_for, dsl):
     with override_settings(**HTTPS_ON):
-        client = Client()
-        login_page = client.get("/accounts/login/", secure=True)
-        client.force_login(dsl)  # as client_for does; the next answer sets the session cookie
-        home = client.get(reverse("incidents:dashboard"), secure=True)
+        login_page = Client().get("/accounts/login/", secure=True)
+        # The test client loads the middleware on its first request: this one, under HTTPS_ON.
+        home = client_for(dsl).get(reverse("incidents:dashboard"), secure=True)
 
     assert login_page["Strict-Transport-Security"] == "max-age=31536000; includeSubDomains; preload"
     csrf = login_page.cookies["csrftoken"]
@@ -251,8 +250,8 @@ def pages(db, signing_key, client_for, oakfield, dsl, head, staff, incident, oth
     version = adopt(complete_draft(oakfield, dsl), head)
     pdf_url = reverse("incidents:policy_pdf", args=[oakfield.code, version.code])
     answers.append(("signed PDF", client_for(dsl).get(pdf_url)))
-    failing = Client(raise_request_exception=False)
-    failing.force_login(dsl)
+    failing = client_for(dsl)
+    failing.raise_request_exception = False
     with override_settings(ROOT_URLCONF=__name__):
         answers.append(("500 page", failing.get("/boom/")))
     return answers
