@@ -130,3 +130,11 @@ def test_every_nosemgrep_names_its_rule_and_gives_a_reason():
         match = re.match(r"^: (ysi-[a-z-]+) - \S.{5,}", rest)
         assert match, f"{path}:{number}: nosemgrep without rule id and reason"
         assert match.group(1) in RULE_IDS, f"{path}:{number}: unknown rule {match.group(1)}"
+
+
+def test_security_md_points_at_files_that_exist():
+    text = (ROOT / "SECURITY.md").read_text()
+    named = set(re.findall(r"`?((?:tests|deploy|incidents|ysi|semgrep)/[\w./-]+\.(?:py|yml))`?", text))
+    named |= {"deploy/backup", "semgrep/ysi-rules.yml"}
+    assert named
+    assert [path for path in sorted(named) if not (ROOT / path).exists()] == []
