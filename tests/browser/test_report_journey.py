@@ -207,3 +207,29 @@ def test_two_staff_report_the_same_thing_and_the_dsl_merges_them(
     assert second.incident == first.incident
     assert second.what_was_said == NARRATIVE
     assert Incident.objects.get(pk=second.original_incident_id).status == Incident.Status.CLOSED
+
+
+def test_a_report_written_slowly_is_warned_about_and_comes_back_after_the_session_ends(
+    phone_page, live_server, oakfield, staff, dsl, password, settings
+):
+    # A short idle timeout stands in for half an hour: the warning comes at two thirds of it.
+    settings.SESSION_COOKIE_AGE = 12
+    sign_in(phone_page, live_server, staff.username, password)
+    visit(phone_page, f"{live_server.url}/report/", "report-form-short-session")
+    warning = phone_page.locator("#idle-warning")
+    assert not warning.is_visible()
+    fill_report(phone_page)
+    warning.wait_for(state="visible", timeout=30_000)
+    check_page(phone_page, "idle-warning-shown")
+    assert "Send your report soon" in warning.inner_text()
+    # Nothing of the report is kept in the browser while it is written.
+    assert phone_page.evaluate("window.localStorage.length + window.sessionStorage.length") == 0
+
+    phone_page.wait_for_timeout(6_000)  # the session has now ended on the server
+    send(phone_page)
+    check_page(phone_page, "report-not-sent-text-back")
+    assert "has not been sent" in phone_page.content()
+    kept = phone_page.locator("#kept-what_was_said")
+    assert kept.input_value() == NARRATIVE
+    assert phone_page.locator("#kept-young_people_named").input_value() == NAMES
+    assert not Disclosure.objects.exists()
