@@ -605,3 +605,53 @@ class TestUnacknowledgedReportsAreDue:
         for secret in (NARRATIVE[:20], "Jess", "Tom", str(staff)):
             assert secret not in body
         assert queue_overdue_reminders(today=timezone.localdate() + timedelta(days=1)) == []
+
+
+def _policy_sections() -> dict[str, str]:
+    """The policy's text by section: a heading is a short line of its own without end punctuation."""
+    lines = POLICY.read_text().splitlines()
+    sections: dict[str, list[str]] = {}
+    current = None
+    for number, line in enumerate(lines):
+        stripped = line.strip()
+        is_heading = (
+            3 < len(stripped) < 70
+            and not stripped.startswith(("-", "(", "*"))
+            and not stripped.endswith((".", ":", ";", ",", "?"))
+            and (number == 0 or not lines[number - 1].strip())
+        )
+        if is_heading:
+            current = stripped
+            sections.setdefault(current, [])
+        elif current:
+            sections[current].append(line)
+    return {name: _normalise("\n".join(body)) for name, body in sections.items()}
+
+
+@pytest.mark.skipif(not POLICY.exists(), reason="the policy text is not on this machine")
+def test_every_policy_quote_in_the_action_forms_names_its_section_and_comes_from_it():
+    import inspect
+
+    from django import forms as django_forms
+
+    from incidents.forms import actions as action_forms
+
+    sections = _policy_sections()
+    cited = 0
+    for _, form_class in inspect.getmembers(action_forms, inspect.isclass):
+        if not issubclass(form_class, django_forms.Form) or form_class.__module__ != action_forms.__name__:
+            continue
+        for name, field in form_class.base_fields.items():
+            help_text = str(field.help_text)
+            if "\u201c" not in help_text:
+                continue
+            source = re.search(r"\(Policy guidance, \u2018(.+?)\u2019\.\)$", help_text)
+            assert source, f"{form_class.__name__}.{name}: the quote does not say where it comes from"
+            section = sections.get(source.group(1))
+            assert section is not None, f"{form_class.__name__}.{name}: no section {source.group(1)!r} in the policy"
+            for phrase in re.findall("\u201c(.*?)\u201d", help_text):
+                for part in phrase.split("..."):
+                    part = _normalise(part).strip(" .;,")
+                    assert part in section, f"{form_class.__name__}.{name}: \u201c{part}\u201d is not in that section"
+            cited += 1
+    assert cited >= 20

@@ -25,6 +25,11 @@ from incidents.services.followup import ONLINE_SERVICE_HELP
 Role = Membership.Role
 
 
+def cited(text: str, section: str) -> str:
+    """Help text quoting the policy guidance in its own words, with the section they come from."""
+    return f"{text} (Policy guidance, \u2018{section}\u2019.)"
+
+
 def members(incident: Incident, roles: tuple[str, ...] | None = None):
     users = User.objects.filter(
         memberships__setting_id=incident.setting_id, memberships__is_active=True, is_active=True
@@ -61,9 +66,12 @@ class IncidentForm(forms.Form):
 class ReferralForm(IncidentForm):
     agency = forms.ChoiceField(
         choices=Referral.Agency.choices,
-        help_text="The policy: if it is necessary to refer to the police, contact should be made by dialling 101. "
-        "Once a report is made to the police, the report has to be recorded and the police will conduct an "
-        "investigation.",
+        help_text=cited(
+            "Police: \u201cIf it is necessary to refer to the police, contact should be made by dialling 101.\u201d "
+            "\u201cOnce a report is made to the police, the report has to be recorded and the police will conduct an "
+            "investigation.\u201d",
+            "Reporting incidents to the police",
+        ),
     )
     agency_name = forms.CharField(label="Which school or college", required=False, max_length=200)
     made_at = forms.DateTimeField(label="Referred at", widget=DateTimeInput())
@@ -75,7 +83,10 @@ class ReferralForm(IncidentForm):
         label="Next chase due",
         required=False,
         widget=DateInput(),
-        help_text="Ofsted look for \u201ctenacity in following up concerns with relevant agencies\u201d.",
+        help_text=cited(
+            "Ofsted look for \u201ctenacity in following up concerns with relevant agencies\u201d.",
+            "Recording incidents",
+        ),
     )
 
 
@@ -92,8 +103,10 @@ class ChaseForm(forms.Form):
 class OutcomeForm(forms.Form):
     outcome = forms.ChoiceField(
         choices=[c for c in Referral.Outcome.choices if c[0] != Referral.Outcome.AWAITING],
-        help_text="Outcome 21: further investigation \u201cis not in the public interest. This is a police "
-        "decision.\u201d",
+        help_text=cited(
+            "Outcome 21: further investigation \u201cis not in the public interest. This is a police decision.\u201d",
+            "Police involvement and future DBS checks",
+        ),
     )
     notes = forms.CharField(label="About the outcome", required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
@@ -104,8 +117,11 @@ class ParentsForm(IncidentForm):
         choices=ParentsDecision.Decision.choices,
         widget=forms.RadioSelect,
         initial=ParentsDecision.Decision.INFORM,
-        help_text="Parents or carers \u201cwill be informed and involved in the process at an early stage unless "
-        "informing the parent will put the child/young person at risk of harm\u201d.",
+        help_text=cited(
+            "Parents or carers \u201cwill be informed and involved in the process at an early stage unless "
+            "informing the parent will put the child/young person at risk of harm\u201d.",
+            "Informing parents or carers",
+        ),
     )
     informed_at = forms.DateTimeField(label="When", required=False, widget=DateTimeInput())
     informed_by = forms.ModelChoiceField(queryset=User.objects.none(), label="By whom", required=False)
@@ -120,8 +136,11 @@ class ParentsForm(IncidentForm):
         label="Decided with",
         choices=[("", "—"), *ParentsDecision.DecidedWith.choices],
         required=False,
-        help_text="A decision not to inform \u201cwould generally be made in conjunction with other services such "
-        "as the MASH and/or the police\u201d.",
+        help_text=cited(
+            "A decision not to inform \u201cwould generally be made in conjunction with other services such "
+            "as the MASH and/or the police\u201d.",
+            "Informing parents or carers",
+        ),
     )
     decided_with_name = forms.CharField(label="Name and role of who it was decided with", required=False)
     notes = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}))
@@ -139,8 +158,11 @@ class DeviceForm(IncidentForm):
     switched_off = forms.BooleanField(
         label="It was switched off",
         required=False,
-        help_text="The policy: \u201cThe device should be turned off and placed under lock and key until the "
-        "police are able to come and retrieve it.\u201d Do not look through it.",
+        help_text=cited(
+            "The policy: \u201cThe device should be turned off and placed under lock and key until the "
+            "police are able to come and retrieve it.\u201d Do not look through it.",
+            "Securing and handing over devices to the police",
+        ),
     )
     locked_away_where = forms.CharField(label="Where it is locked away", max_length=200)
 
@@ -170,19 +192,28 @@ class ViewingForm(IncidentForm):
         label="Why viewing is necessary",
         choices=ViewingRecord.Justification.choices,
         widget=forms.RadioSelect,
-        help_text="Staff \u201cwill not view youth produced sexual imagery unless there is good and clear reason "
-        "to do so\u201d.",
+        help_text=cited(
+            "Staff \u201cwill not view youth produced sexual imagery unless there is good and clear reason "
+            "to do so\u201d.",
+            "Viewing the imagery",
+        ),
     )
     headteacher = forms.ModelChoiceField(
         queryset=User.objects.none(),
         label="Discussed with the headteacher",
-        help_text="\u201cDiscuss the decision with the Headteacher\u201d.",
+        help_text=cited(
+            "\u201cDiscuss the decision with the Headteacher\u201d.",
+            "Viewing the imagery",
+        ),
     )
     viewer = forms.ModelChoiceField(
         queryset=User.objects.none(),
         label="Who viewed it",
-        help_text="\u201cOur DSL or another member of the safeguarding team with delegated authority from the "
-        "Headteacher\u201d.",
+        help_text=cited(
+            "\u201cOur DSL or another member of the safeguarding team with delegated authority from the "
+            "Headteacher\u201d.",
+            "Viewing the imagery",
+        ),
     )
     delegated_authority = forms.BooleanField(
         label="The viewer has the headteacher's delegated authority",
@@ -192,21 +223,30 @@ class ViewingForm(IncidentForm):
     witness = forms.ModelChoiceField(
         queryset=User.objects.none(),
         label="Member of staff present",
-        help_text="\u201cIdeally the Headteacher or a member of the senior leadership team. This staff member does "
-        "not need to view the images.\u201d",
+        help_text=cited(
+            "\u201cIdeally the Headteacher or a member of the senior leadership team. This staff member does "
+            "not need to view the images.\u201d",
+            "Viewing the imagery",
+        ),
     )
     on_premises = forms.BooleanField(label="On the setting's premises", required=False, initial=True)
     location = forms.CharField(
         label="Where",
         max_length=200,
-        help_text="\u201cIdeally in the Headteacher or a member of the senior leadership team's office.\u201d",
+        help_text=cited(
+            "\u201cIdeally in the Headteacher or a member of the senior leadership team's office.\u201d",
+            "Viewing the imagery",
+        ),
     )
     same_sex = forms.ChoiceField(
         label="Is the viewer the same sex as the young person?",
         choices=ViewingRecord.SameSex.choices,
         widget=forms.RadioSelect,
-        help_text="\u201cWherever possible ... viewed by a staff member of the same sex as the young person in "
-        "the imagery\u201d.",
+        help_text=cited(
+            "\u201cWherever possible ... viewed by a staff member of the same sex as the young person in "
+            "the imagery\u201d.",
+            "Viewing the imagery",
+        ),
     )
     same_sex_reason = forms.CharField(label="If not, why", required=False, widget=forms.Textarea(attrs={"rows": 2}))
     viewed_at = forms.DateTimeField(label="Viewed at", widget=DateTimeInput())
@@ -215,13 +255,19 @@ class ViewingForm(IncidentForm):
     confirm_not_copied = forms.BooleanField(
         label="The imagery was not copied, printed or shared",
         required=False,
-        help_text="\u201cNever copy, print or share the imagery; this is illegal.\u201d",
+        help_text=cited(
+            "\u201cNever copy, print or share the imagery; this is illegal.\u201d",
+            "Viewing the imagery",
+        ),
     )
     confirm_no_distress = forms.BooleanField(
         label="Viewing would not cause the young person significant distress or harm",
         required=False,
-        help_text="\u201cImagery will never be viewed if the act of viewing will cause significant distress or "
-        "harm to the pupil.\u201d",
+        help_text=cited(
+            "\u201cImagery will never be viewed if the act of viewing will cause significant distress or "
+            "harm to the pupil.\u201d",
+            "Viewing the imagery",
+        ),
     )
 
     def __init__(self, *args, **kwargs):
@@ -245,7 +291,10 @@ class UnavoidableForm(IncidentForm):
     viewed_on = forms.DateField(
         label="When",
         widget=DateInput(),
-        help_text="\u201cDSLs should ensure that the staff member is provided with appropriate support.\u201d",
+        help_text=cited(
+            "\u201cDSLs should ensure that the staff member is provided with appropriate support.\u201d",
+            "Viewing the imagery",
+        ),
     )
 
     def __init__(self, *args, **kwargs):
@@ -260,8 +309,11 @@ class SupportForm(IncidentForm):
     notes = forms.CharField(
         label="Support offered",
         widget=forms.Textarea(attrs={"rows": 2}),
-        help_text="\u201cViewing youth produced sexual imagery can be distressing for both young people and adults "
-        "and appropriate emotional support may be required.\u201d",
+        help_text=cited(
+            "\u201cViewing youth produced sexual imagery can be distressing for both young people and adults "
+            "and appropriate emotional support may be required.\u201d",
+            "Viewing the imagery",
+        ),
     )
 
     def __init__(self, *args, **kwargs):
@@ -275,9 +327,12 @@ class DeletionDecisionForm(IncidentForm):
         choices=DeletionDecision.Method.choices,
         widget=forms.RadioSelect,
         initial=DeletionDecision.Method.ASK_YOUNG_PEOPLE,
-        help_text="\u201cIn most cases young people are asked to delete imagery and to confirm that they have "
-        "deleted the imagery.\u201d Schools should not search devices \u201cunless there is good and clear "
-        "reason to do so\u201d.",
+        help_text=cited(
+            "\u201cIn most cases young people are asked to delete imagery and to confirm that they have "
+            "deleted the imagery.\u201d Schools should not search devices \u201cunless there is good and clear "
+            "reason to do so\u201d.",
+            "Deletion of images",
+        ),
     )
     reason = forms.CharField(label="Reason", widget=forms.Textarea(attrs={"rows": 2}))
     decided_at = forms.DateTimeField(label="Decided at", widget=DateTimeInput())
@@ -292,7 +347,10 @@ class DeletionRequestForm(IncidentForm):
     on_social_media = forms.BooleanField(
         label="Social media",
         required=False,
-        help_text="\u201cA deadline for deletion across all devices, online storage or social media sites.\u201d",
+        help_text=cited(
+            "\u201cA deadline for deletion across all devices, online storage or social media sites.\u201d",
+            "Deletion of images",
+        ),
     )
     told_offence = forms.BooleanField(
         label="They were told that keeping the imagery, or refusing to delete it, is a criminal offence and the "
@@ -302,8 +360,11 @@ class DeletionRequestForm(IncidentForm):
     parents_informed = forms.ChoiceField(
         label="Parents or carers informed",
         choices=DeletionRequest.ParentsInformed.choices,
-        help_text="\u201cParents and carers will also be informed unless this presents a further risk to the young "
-        "person.\u201d",
+        help_text=cited(
+            "\u201cParents and carers will also be informed unless this presents a further risk to the young "
+            "person.\u201d",
+            "Deletion of images",
+        ),
     )
     parents_reason = forms.CharField(
         label="Why parents are not told", required=False, widget=forms.Textarea(attrs={"rows": 2})
@@ -323,8 +384,11 @@ class EscalateForm(forms.Form):
     notes = forms.CharField(
         label="What was done",
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text="If they refuse or did not delete the image \u201cthey are committing a criminal offence and the "
-        "police may become involved\u201d.",
+        help_text=cited(
+            "If they refuse or did not delete the image \u201cthey are committing a criminal offence and the "
+            "police may become involved\u201d.",
+            "Deletion of images",
+        ),
     )
 
 
@@ -334,8 +398,11 @@ class ConversationForm(IncidentForm):
     preferred_staff_led = forms.BooleanField(
         label="The young person's preferred member of staff led it",
         required=False,
-        help_text="\u201cIf the young person feels more comfortable talking to a different teacher, this will be "
-        "facilitated where possible.\u201d That member of staff is given access to this incident only.",
+        help_text=cited(
+            "\u201cIf the young person feels more comfortable talking to a different teacher, this will be "
+            "facilitated where possible.\u201d That member of staff is given access to this incident only.",
+            "Interviewing and talking to the young person/people involved",
+        ),
     )
     held_at = forms.DateTimeField(label="When", widget=DateTimeInput())
     topic_pressures = forms.BooleanField(
@@ -347,8 +414,10 @@ class ConversationForm(IncidentForm):
         label="What the image contains, identified without looking",
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
-        help_text="\u201cIdentify, without looking, what the image contains and whether anyone else has been "
-        "involved.\u201d",
+        help_text=cited(
+            "\u201cIdentify, without looking, what the image contains and whether anyone else has been involved.\u201d",
+            "Interviewing and talking to the young person/people involved",
+        ),
     )
     who_has_seen = forms.CharField(
         label="Who has seen or shared it", required=False, widget=forms.Textarea(attrs={"rows": 2})
@@ -357,13 +426,18 @@ class ConversationForm(IncidentForm):
         label="How further spread can be stopped",
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
-        help_text="\u201cFind out who has seen or shared the image and how further distribution can be "
-        "prevented.\u201d",
+        help_text=cited(
+            "\u201cFind out who has seen or shared the image and how further distribution can be prevented.\u201d",
+            "Interviewing and talking to the young person/people involved",
+        ),
     )
     notes = forms.CharField(
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text="Stay solution-focused: avoid questions such as \u201cwhy have you done this?\u201d",
+        help_text=cited(
+            "Stay solution-focused: avoid questions such as \u201cwhy have you done this?\u201d",
+            "Interviewing and talking to the young person/people involved",
+        ),
     )
 
     def __init__(self, *args, **kwargs):
@@ -396,8 +470,11 @@ class SanctionForm(IncidentForm):
     in_line_with_behaviour_policy = forms.BooleanField(
         label="In line with the behaviour policy",
         required=False,
-        help_text="Disciplinary measures are \u201cat the discretion of the Headteacher and DSL and ... in line "
-        "with our behaviour policies\u201d.",
+        help_text=cited(
+            "Disciplinary measures are \u201cat the discretion of the Headteacher and DSL and ... in line "
+            "with our behaviour policies\u201d.",
+            "Deletion of images",
+        ),
     )
 
     def __init__(self, *args, **kwargs):
