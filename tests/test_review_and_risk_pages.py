@@ -77,7 +77,9 @@ def test_viewing_is_not_ticked_by_default_and_the_page_says_why(client_for, dsl,
     response = client_for(dsl).get(reverse("incidents:review_create", args=[incident.code]))
     box = re.search(r'<input[^>]*name="viewing_necessary"[^>]*>', response.text).group(0)
     assert "checked" not in box
-    assert "In most cases the imagery should not be viewed" in html.unescape(response.text)
+    page = html.unescape(response.text)
+    assert "\u201cIn most cases, imagery should not be viewed.\u201d" in page
+    assert "(Policy guidance, \u2018Initial review meeting\u2019.)" in page
 
 
 @pytest.mark.skipif(not POLICY.exists(), reason="the policy text is not on this machine")

@@ -6,6 +6,7 @@ Help texts quote the policy's own short phrases where it guides the person filli
 from django import forms
 from django.utils import timezone
 
+from incidents.forms.citations import cited
 from incidents.forms.widgets import DateInput, DateTimeInput
 from incidents.models import (
     DeletionDecision,
@@ -23,11 +24,6 @@ from incidents.models import (
 from incidents.services.followup import ONLINE_SERVICE_HELP
 
 Role = Membership.Role
-
-
-def cited(text: str, section: str) -> str:
-    """Help text quoting the policy guidance in its own words, with the section they come from."""
-    return f"{text} (Policy guidance, \u2018{section}\u2019.)"
 
 
 def members(incident: Incident, roles: tuple[str, ...] | None = None):

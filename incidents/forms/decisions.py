@@ -10,6 +10,7 @@ import json
 from django import forms
 
 from incidents import rules
+from incidents.forms.citations import cited
 from incidents.forms.widgets import DateTimeInput
 from incidents.models import Decision, Membership, ReviewMeeting, RiskAssessment, User
 from incidents.services.decisions import REVIEW_ANSWER_FIELDS, facts_to_json
@@ -98,7 +99,11 @@ class DecisionFieldsMixin(forms.Form):
         label="Reason for the decision",
         widget=forms.Textarea(attrs={"rows": 4}),
         required=False,
-        help_text="A decision not to refer must give its reason; the headteacher signs it off.",
+        help_text=cited(
+            "A decision not to refer must give its reason: \u201cwe will record our reason for doing so and ensure "
+            "that this is signed off by the Headteacher\u201d.",
+            "Recording incidents",
+        ),
     )
     justification = forms.CharField(
         label="Why the decision departs from the rules' recommendation",
@@ -145,8 +150,11 @@ class ReviewForm(DecisionFieldsMixin, forms.ModelForm):
             },
         }
         help_texts = {
-            "viewing_necessary": "In most cases the imagery should not be viewed. Leave this unticked unless "
-            "viewing is the only way to safeguard a young person.",
+            "viewing_necessary": cited(
+                "\u201cIn most cases, imagery should not be viewed.\u201d Leave this unticked unless viewing is the "
+                "only way to safeguard a young person.",
+                "Initial review meeting",
+            ),
         }
 
     def __init__(self, *args, incident, risk_level: str | None = None, **kwargs):
