@@ -660,3 +660,32 @@ def test_every_policy_quote_in_the_action_and_decision_forms_names_its_section_a
                     assert part in section, f"{form_class.__name__}.{name}: \u201c{part}\u201d is not in that section"
             cited += 1
     assert cited >= 22
+
+
+class TestUnconfirmedDeletionPromptsEscalation:
+    def test_a_deadline_passed_without_confirmation_is_flagged_with_the_escalate_link(
+        self, client_for, incident, dsl, pupil
+    ):
+        decision = imagery.deletion_decide(
+            actor=dsl, incident=incident, method="ask", reason="Usual course.", decided_at=ago(days=3)
+        )
+        request = imagery.deletion_request_record(
+            actor=dsl,
+            decision=decision,
+            young_person=pupil,
+            asked_at=ago(days=3),
+            deadline=timezone.localdate() - timedelta(days=1),
+            told_offence=True,
+            on_devices=True,
+        )
+        client = client_for(dsl)
+        section = client.get(incident.get_absolute_url()).text.split('id="deletion"')[1].split("</section>")[0]
+        assert "Overdue" in section
+        assert reverse("incidents:deletion_escalate", args=[incident.code, request.code]) in section
+        dashboard = html.unescape(client.get(reverse("incidents:dashboard")).text)
+        assert "escalate if the deadline has passed" in dashboard
+        assert incident.reference in dashboard
+
+        imagery.deletion_escalate(actor=dsl, request=request, notes="Refused; police told on 101.")
+        section = client.get(incident.get_absolute_url()).text.split('id="deletion"')[1].split("</section>")[0]
+        assert "Escalated" in section and "Overdue" not in section
