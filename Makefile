@@ -54,7 +54,7 @@ test: install-dev system-deps security
 security: install-dev
 	$(BIN)/bandit -c pyproject.toml -r incidents ysi -q
 	$(BIN)/semgrep scan --metrics=off --disable-version-check --quiet --error \
-		--config semgrep/ysi-rules.yml incidents ysi
+		--config semgrep/ysi-rules.yml incidents ysi templates
 
 lint: install-dev
 	$(BIN)/ruff check .

@@ -15,6 +15,7 @@ BIN = Path(sys.executable).parent
 RULES = ROOT / "semgrep" / "ysi-rules.yml"
 SAMPLES = ROOT / "semgrep" / "samples"
 CODE = ["incidents", "ysi"]
+SCANNED = [*CODE, "templates"]  # semgrep reads the templates too
 RULE_IDS = [rule["id"] for rule in yaml.safe_load(RULES.read_text())["rules"]]
 
 
@@ -46,7 +47,7 @@ def semgrep(*targets: str) -> dict:
 def findings() -> dict[str, set[tuple[str, int]]]:
     """One semgrep run over the code and the samples: {rule id: {(path, line)}}."""
     found: dict[str, set[tuple[str, int]]] = {}
-    for result in semgrep(*CODE, str(SAMPLES.relative_to(ROOT)))["results"]:
+    for result in semgrep(*SCANNED, str(SAMPLES.relative_to(ROOT)))["results"]:
         rule = result["check_id"].rsplit(".", 1)[-1]
         found.setdefault(rule, set()).add((result["path"], result["start"]["line"]))
     return found
@@ -55,17 +56,17 @@ def findings() -> dict[str, set[tuple[str, int]]]:
 def expected_in_samples(rule: str) -> set[tuple[str, int]]:
     """The line after each `# ruleid: <rule>` comment in the samples is a finding the rule must make."""
     expected = set()
-    for sample in SAMPLES.rglob("*.py"):
+    for sample in [*SAMPLES.rglob("*.py"), *SAMPLES.rglob("*.html")]:
         lines = sample.read_text().splitlines()
         for number, line in enumerate(lines, start=1):
-            if line.strip() == f"# ruleid: {rule}":
+            if line.strip() in (f"# ruleid: {rule}", f"{{# ruleid: {rule} #}}"):
                 expected.add((str(sample.relative_to(ROOT)), number + 1))
     return expected
 
 
 def test_the_rules_are_a_local_file_and_never_the_registry():
     makefile = (ROOT / "Makefile").read_text()
-    assert "--metrics=off" in makefile and "--config semgrep/ysi-rules.yml" in makefile
+    assert "--metrics=off" in makefile and "--config semgrep/ysi-rules.yml incidents ysi templates" in makefile
     assert not re.search(r"--config\s+(p/|r/|auto)", makefile)
 
 
@@ -112,7 +113,8 @@ def test_bandit_would_report_an_unexplained_finding(tmp_path):
 
 def suppressions(marker: str) -> list[tuple[str, int, str]]:
     found = []
-    for module in [p for part in CODE for p in (ROOT / part).rglob("*.py")]:
+    sources = [p for part in CODE for p in (ROOT / part).rglob("*.py")] + list((ROOT / "templates").rglob("*.html"))
+    for module in sources:
         for number, line in enumerate(module.read_text().splitlines(), start=1):
             if marker in line:
                 found.append((str(module.relative_to(ROOT)), number, line.split(marker, 1)[1]))
