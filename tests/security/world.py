@@ -74,7 +74,7 @@ def _cast(setting: Setting, prefix: str) -> dict[str, User]:
     return users
 
 
-def build_setting(name: str, prefix: str) -> SettingWorld:
+def build_setting(name: str, prefix: str, pupil_name: tuple[str, str]) -> SettingWorld:
     setting = SettingFactory(name=name)
     users = _cast(setting, prefix)
     dsl, deputy, head = users["dsl"], users["deputy"], users["head"]
@@ -115,8 +115,8 @@ def build_setting(name: str, prefix: str) -> SettingWorld:
     pupil = young_person_create(
         actor=dsl,
         setting=setting,
-        first_name="Ann",
-        last_name="Lee",
+        first_name=pupil_name[0],
+        last_name=pupil_name[1],
         date_of_birth=timezone.localdate().replace(year=timezone.localdate().year - 14) - timedelta(days=30),
         sex="female",
         year_group="Year 9",
@@ -194,7 +194,7 @@ def build_setting(name: str, prefix: str) -> SettingWorld:
         actor=dsl,
         incident=incident,
         description="Black phone",
-        owner="Ann Lee",
+        owner=" ".join(pupil_name),
         seized_at=ago(hours=3),
         seized_by=dsl,
         switched_off=True,
@@ -249,4 +249,7 @@ def build_setting(name: str, prefix: str) -> SettingWorld:
 
 
 def build_world() -> World:
-    return World(a=build_setting("Oakfield Academy", "oak"), b=build_setting("Riverside College", "river"))
+    return World(
+        a=build_setting("Oakfield Academy", "oak", ("Ann", "Lee")),
+        b=build_setting("Riverside College", "river", ("Rhea", "Quinlan")),
+    )
