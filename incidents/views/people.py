@@ -17,13 +17,20 @@ from incidents.views.common import add_service_errors, paginate
 def young_person_list(request: HttpRequest) -> HttpResponse:
     access.require_case_browser(request)
     text = request.GET.get("q", "").strip()
-    page = paginate(request, selectors.filtered_young_people(request.user, text))
+    search_error = ""
+    if "\x00" in text:
+        # PostgreSQL cannot compare with a NUL byte: say so instead of failing.
+        search_error = "A name cannot contain a null character. Type the name again and search."
+        text = text.replace("\x00", "")
+    people = selectors.filtered_young_people(request.user, text)
+    page = paginate(request, people.none() if search_error else people)
     return render(
         request,
         "incidents/young_person_list.html",
         {
             "page": page,
             "q": text,
+            "search_error": search_error,
             "q_query": urlencode({"q": text}) if text else "",
             "can_record": access.can_record_incidents(request.user),
         },
