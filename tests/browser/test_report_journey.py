@@ -55,9 +55,16 @@ def screenshot(page, test_name: str, name: str) -> None:
     page.screenshot(path=str(SCREENSHOTS / f"{test_name}-{name}.png"), full_page=True)
 
 
+def name_screens(phone_page, page) -> None:
+    """Two browsers in one test: keep their screenshots apart."""
+    phone_page.ysi_test_name += "-phone"
+    page.ysi_test_name += "-desktop"
+
+
 def test_staff_report_from_a_phone_and_the_dsl_acknowledges_it(
     phone_page, page, live_server, oakfield, staff, dsl, deputy, password
 ):
+    name_screens(phone_page, page)
     sign_in(phone_page, live_server, staff.username, password)
     check_page(phone_page, "staff-home-on-phone")
     phone_page.get_by_role("link", name="Report a concern").click()
@@ -181,6 +188,7 @@ def test_the_numbers_show_without_javascript_after_sending(
 def test_two_staff_report_the_same_thing_and_the_dsl_merges_them(
     phone_page, page, live_server, oakfield, staff, trusted_teacher, dsl, password
 ):
+    name_screens(phone_page, page)
     for person in (staff, trusted_teacher):
         sign_in(phone_page, live_server, person.username, password)
         visit(phone_page, f"{live_server.url}/report/", f"report-form-{person.username}")
