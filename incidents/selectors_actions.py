@@ -3,7 +3,7 @@
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from django.db.models import Prefetch, Q
+from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from incidents import completeness, workflow
@@ -16,6 +16,7 @@ from incidents.models import (
     Device,
     Disclosure,
     Incident,
+    Involvement,
     OnlineReport,
     ParentsDecision,
     Referral,
@@ -39,30 +40,40 @@ class IncidentActions:
     sanctions: list[Sanction]
 
 
+def _action_querysets() -> dict[str, QuerySet]:
+    """Every kind of action record, unfiltered, in the order the incident page lists them."""
+    return {
+        "referrals": Referral.objects.prefetch_related("chases").order_by("made_at", "id"),
+        "parents": ParentsDecision.objects.select_related("young_person", "informed_by"),
+        "devices": Device.objects.select_related("seized_by").prefetch_related(Prefetch("custody")),
+        "viewings": ViewingRecord.objects.select_related("young_person", "viewer", "witness", "headteacher"),
+        "unavoidable": UnavoidableViewing.objects.select_related("staff_member", "support_offered_by"),
+        "deletion_decisions": DeletionDecision.objects.select_related("decided_by"),
+        "deletion_requests": DeletionRequest.objects.select_related("young_person").order_by("deadline", "id"),
+        "conversations": Conversation.objects.select_related("young_person", "led_by"),
+        "online_reports": OnlineReport.objects.all(),
+        "sanctions": Sanction.objects.select_related("young_person", "headteacher"),
+    }
+
+
 def incident_actions(incident: Incident) -> IncidentActions:
     """Every action record of one incident, one query per kind (ten in all)."""
-    return IncidentActions(
-        referrals=list(Referral.objects.filter(incident=incident).prefetch_related("chases").order_by("made_at", "id")),
-        parents=list(ParentsDecision.objects.filter(incident=incident).select_related("young_person", "informed_by")),
-        devices=list(
-            Device.objects.filter(incident=incident).select_related("seized_by").prefetch_related(Prefetch("custody"))
-        ),
-        viewings=list(
-            ViewingRecord.objects.filter(incident=incident).select_related(
-                "young_person", "viewer", "witness", "headteacher"
-            )
-        ),
-        unavoidable=list(
-            UnavoidableViewing.objects.filter(incident=incident).select_related("staff_member", "support_offered_by")
-        ),
-        deletion_decisions=list(DeletionDecision.objects.filter(incident=incident).select_related("decided_by")),
-        deletion_requests=list(
-            DeletionRequest.objects.filter(incident=incident).select_related("young_person").order_by("deadline", "id")
-        ),
-        conversations=list(Conversation.objects.filter(incident=incident).select_related("young_person", "led_by")),
-        online_reports=list(OnlineReport.objects.filter(incident=incident)),
-        sanctions=list(Sanction.objects.filter(incident=incident).select_related("young_person", "headteacher")),
-    )
+    queries = _action_querysets()
+    return IncidentActions(**{name: list(query.filter(incident=incident)) for name, query in queries.items()})
+
+
+def incident_actions_for(incidents: list[Incident]) -> dict[int, IncidentActions]:
+    """`incident_actions` of many incidents (of one or more settings) at once: still ten queries."""
+    grouped: dict[int, dict[str, list]] = {incident.pk: {} for incident in incidents}
+    setting_ids = {incident.setting_id for incident in incidents}
+    for name, query in _action_querysets().items():
+        for group in grouped.values():
+            group[name] = []
+        if not grouped:
+            continue
+        for record in query.filter(setting_id__in=setting_ids, incident_id__in=list(grouped)):
+            grouped[record.incident_id][name].append(record)
+    return {pk: IncidentActions(**group) for pk, group in grouped.items()}
 
 
 def latest_parents_decisions(actions: IncidentActions) -> list[ParentsDecision]:
@@ -73,30 +84,26 @@ def latest_parents_decisions(actions: IncidentActions) -> list[ParentsDecision]:
     return sorted(latest.values(), key=lambda r: (r.young_person.last_name, r.young_person.first_name))
 
 
-def _decision_facts(incident: Incident) -> tuple[str | None, bool, bool | None]:
+def _facts_of_decision(decision: Decision | None) -> tuple[str | None, bool, bool | None]:
     """The review's current decision (issue 4), whether it has a reason, and whether it is signed off."""
-    decision = Decision.objects.current().filter(incident=incident).exclude(status=Decision.Status.DRAFT).first()
     if decision is None:
         return None, False, None
     kind = completeness.MANAGE if decision.outcome == Decision.Outcome.MANAGE_IN_SETTING else completeness.REFER
     return kind, bool(decision.reason.strip()), decision.status == Decision.Status.SIGNED
 
 
-def snapshot(
-    incident: Incident, actions: IncidentActions | None = None, today: date | None = None
+def _current_decisions() -> QuerySet[Decision]:
+    return Decision.objects.current().exclude(status=Decision.Status.DRAFT).order_by("recorded_at", "id")
+
+
+def _facts(
+    actions: IncidentActions, names: dict[int, str], decision: Decision | None, today: date | None
 ) -> completeness.Facts:
-    actions = actions or incident_actions(incident)
-    people = list(
-        incident.involvements.values_list(
-            "young_person_id", "young_person__first_name", "young_person__last_name"
-        ).distinct()
-    )
-    names = {pid: f"{first} {last}" for pid, first, last in people}
-    decision, reason, signed_off = _decision_facts(incident)
+    kind, reason, signed_off = _facts_of_decision(decision)
     return completeness.Facts(
         today=today or timezone.localdate(),
         young_people=tuple(sorted(set(names.values()))),
-        decision=decision,
+        decision=kind,
         decision_reason_recorded=reason,
         non_referral_signed_off=signed_off,
         referrals=tuple(
@@ -129,8 +136,48 @@ def snapshot(
     )
 
 
+def snapshot(
+    incident: Incident, actions: IncidentActions | None = None, today: date | None = None
+) -> completeness.Facts:
+    actions = actions or incident_actions(incident)
+    people = incident.involvements.values_list(
+        "young_person_id", "young_person__first_name", "young_person__last_name"
+    ).distinct()
+    names = {pid: f"{first} {last}" for pid, first, last in people}
+    return _facts(actions, names, _current_decisions().filter(incident=incident).first(), today)
+
+
 def checklist(incident: Incident, actions: IncidentActions | None = None) -> list[completeness.Item]:
     return completeness.check(snapshot(incident, actions))
+
+
+# Incidents per batch of `checklists_for`, so the IN lists stay well inside every database's limits.
+CHECKLIST_BATCH = 500
+
+
+def checklists_for(incidents: list[Incident], today: date | None = None) -> dict[int, list[completeness.Item]]:
+    """`checklist` of many incidents at once (audit packs): twelve queries per 500 incidents."""
+    today = today or timezone.localdate()
+    if len(incidents) > CHECKLIST_BATCH:
+        result: dict[int, list[completeness.Item]] = {}
+        for start in range(0, len(incidents), CHECKLIST_BATCH):
+            result.update(checklists_for(incidents[start : start + CHECKLIST_BATCH], today))
+        return result
+    actions = incident_actions_for(incidents)
+    pks = list(actions)
+    setting_ids = {incident.setting_id for incident in incidents}
+    names: dict[int, dict[int, str]] = {pk: {} for pk in pks}
+    people = (
+        Involvement.objects.filter(setting_id__in=setting_ids, incident_id__in=pks)
+        .values_list("incident_id", "young_person_id", "young_person__first_name", "young_person__last_name")
+        .distinct()
+    )
+    for incident_id, pid, first, last in people:
+        names[incident_id][pid] = f"{first} {last}"
+    decisions: dict[int, Decision] = {}
+    for decision in _current_decisions().filter(setting_id__in=setting_ids, incident_id__in=pks):
+        decisions.setdefault(decision.incident_id, decision)
+    return {pk: completeness.check(_facts(actions[pk], names[pk], decisions.get(pk), today)) for pk in pks}
 
 
 # --- Due and overdue -----------------------------------------------------------------------------

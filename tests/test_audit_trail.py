@@ -184,3 +184,22 @@ class TestCanonicalHash:
     def test_naive_datetimes_are_refused(self):
         with pytest.raises(ValueError, match="timezone-aware"):
             audit_chain.entry_hash(self.fields, {"at": datetime(2026, 1, 1)}, "a")  # noqa: DTZ001
+
+
+@pytest.mark.parametrize("model", [ChronologyEntry, AccessLogEntry])
+def test_no_one_can_change_or_delete_an_entry_through_the_app_not_even_a_superuser(busy_incident, client_for, model):
+    from tests.factories import UserFactory
+
+    client = client_for(UserFactory(username="root", is_staff=True, is_superuser=True))
+    entry = model.objects.filter(setting_id=busy_incident.setting_id).order_by("id").first()
+    before = (entry.entry_hash, model.objects.count())
+    base = f"/admin/incidents/{model._meta.model_name}/"
+    assert client.get(base).status_code == 200  # it can be read
+    assert client.get(f"{base}add/").status_code == 403
+    assert client.post(f"{base}{entry.pk}/change/", {"summary": "rewritten", "path": "/x"}).status_code == 403
+    assert client.post(f"{base}{entry.pk}/delete/", {"post": "yes"}).status_code == 403
+    bulk = {"action": "delete_selected", "_selected_action": [entry.pk], "post": "yes"}
+    client.post(base, bulk)
+    entry.refresh_from_db()
+    assert (entry.entry_hash, model.objects.count()) == before
+    assert verify_audit_trail()[1] == []

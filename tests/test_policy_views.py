@@ -340,6 +340,16 @@ class TestTrainingAndTheStaffList:
         assert by_name["Owen Tester"]["Not yet read"] == "yes"
         assert by_name["Owen Tester"]["Policy version in force"] == "1"
 
+    def test_the_csv_export_is_in_the_access_log(self, client_for, oakfield, cast):
+        from incidents.models import AccessLogEntry
+
+        client = client_for(cast["dsl"])
+        client.get(url("staff_policy_status", oakfield))
+        assert not AccessLogEntry.objects.filter(action=AccessLogEntry.Action.EXPORT_STAFF_CSV).exists()
+        client.get(url("staff_policy_status", oakfield) + "?format=csv")
+        entry = AccessLogEntry.objects.get(action=AccessLogEntry.Action.EXPORT_STAFF_CSV)
+        assert (entry.user, entry.setting_id, entry.role) == (cast["dsl"], oakfield.pk, "dsl")
+
     def test_the_csv_is_safe_from_formulas(self, client_for, oakfield, cast):
         cast["staff"].first_name = "=HYPERLINK(1)"
         cast["staff"].save()

@@ -205,3 +205,44 @@ class TestNavigation:
         nav = client_for(staff).get(reverse("incidents:my_reports")).content.decode().split("</nav>")[0]
         assert reverse("incidents:statistics") not in nav
         assert reverse("incidents:audit_pack") not in nav
+
+
+@pytest.mark.django_db
+class TestCompletenessForManyIncidents:
+    def test_it_agrees_with_the_checklist_of_each_incident(self):
+        from django.core.management import call_command
+
+        from incidents.selectors_actions import checklist, checklists_for
+
+        call_command("seed_demo", stdout=io.StringIO())
+        incidents = list(Incident.objects.order_by("id"))
+        together = checklists_for(incidents)
+        assert set(together) == {incident.pk for incident in incidents}
+        assert any(not item.done for items in together.values() for item in items)
+        for incident in incidents:
+            assert together[incident.pk] == checklist(incident), incident.reference
+
+    def test_the_audit_pack_needs_the_same_queries_for_3_or_12_incidents(self, oakfield, dsl):
+        from django.db import connection
+        from django.test.utils import CaptureQueriesContext
+
+        def queries_for_pack() -> int:
+            with CaptureQueriesContext(connection) as captured:
+                audit_pack(setting=oakfield, period=_this_month(), initials_only=False, for_governors=False)
+            return len(captured)
+
+        for number in range(3):
+            incident_create(actor=dsl, setting=oakfield, summary=f"First {number}.")
+        few = queries_for_pack()
+        for number in range(9):
+            incident_create(actor=dsl, setting=oakfield, summary=f"More {number}.")
+        assert queries_for_pack() == few
+
+    def test_large_packs_are_checked_in_batches(self, oakfield, dsl, monkeypatch):
+        from incidents import selectors_actions
+
+        monkeypatch.setattr(selectors_actions, "CHECKLIST_BATCH", 2)
+        created = [incident_create(actor=dsl, setting=oakfield, summary=f"Incident {n}.") for n in range(5)]
+        together = selectors_actions.checklists_for(created)
+        assert list(together) == [incident.pk for incident in created]
+        assert all(together[i.pk] == selectors_actions.checklist(i) for i in created)

@@ -105,6 +105,7 @@ class AccessLogEntry(models.Model):
         DOWNLOAD_TRANSFER = "download_transfer", "Downloaded a transfer file (PDF)"
         VIEW_STATISTICS = "view_statistics", "Viewed statistics"
         DOWNLOAD_POLICY = "download_policy", "Downloaded a policy version (PDF)"
+        EXPORT_STAFF_CSV = "export_staff_csv", "Exported the policy and training list (CSV)"
         REFUSED = "refused", "Refused"
 
     setting = models.ForeignKey("incidents.Setting", on_delete=models.PROTECT, null=True, related_name="+")

@@ -11,7 +11,7 @@ from django.utils import formats, timezone
 
 from incidents import charts, stats
 from incidents.models import Decision, Disclosure, Incident, Involvement, Referral, Setting
-from incidents.selectors_actions import checklist, due_items
+from incidents.selectors_actions import checklists_for, due_items
 
 
 @dataclass
@@ -219,7 +219,7 @@ def _day(value) -> str:
 
 
 def audit_pack(*, setting: Setting, period: Period, initials_only: bool, for_governors: bool) -> AuditPack:
-    incidents = (
+    incidents = list(
         incidents_in([setting.pk], period)
         .order_by("reported_at", "id")
         .prefetch_related(
@@ -231,6 +231,7 @@ def audit_pack(*, setting: Setting, period: Period, initials_only: bool, for_gov
             Prefetch("referrals", queryset=Referral.objects.order_by("made_at", "id")),
         )
     )
+    checklists = checklists_for(incidents)
     initials_only = initials_only or for_governors
     rows = []
     statuses: Counter[str] = Counter()
@@ -255,7 +256,7 @@ def audit_pack(*, setting: Setting, period: Period, initials_only: bool, for_gov
                 sign_text = str(latest.get_status_display())
         agencies = sorted({str(r.get_agency_display()) for r in incident.referrals.all()})
         referred += bool(agencies)
-        items = checklist(incident)
+        items = checklists[incident.pk]
         done = sum(1 for item in items if item.done)
         complete += done == len(items)
         statuses[str(incident.get_status_display())] += 1

@@ -17,7 +17,7 @@ from django.views.decorators.http import require_POST
 
 from incidents import access, rules
 from incidents.forms.policy import PolicyAdoptForm, PolicyDraftForm, TrainingSessionForm
-from incidents.models import PolicyVersion, ReadConfirmation, TrainingSession
+from incidents.models import AccessLogEntry, PolicyVersion, ReadConfirmation, TrainingSession
 from incidents.services import policy as svc
 from incidents.services.policy_exports import export_policy_version
 from incidents.views.common import add_service_errors
@@ -418,6 +418,7 @@ def staff_policy_status(request: HttpRequest, setting_code) -> HttpResponse:
     setting = _staff_records_setting(request, setting_code)
     version, statuses = svc.staff_policy_status(setting)
     if request.GET.get("format") == "csv":
+        access.log_read(request, action=AccessLogEntry.Action.EXPORT_STAFF_CSV, setting_id=setting.pk)
         response = HttpResponse(content_type="text/csv; charset=utf-8")
         day = timezone.localdate().isoformat()
         response["Content-Disposition"] = f'attachment; filename="policy-and-training-{day}.csv"'
