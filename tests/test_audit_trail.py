@@ -192,7 +192,7 @@ def test_no_one_can_change_or_delete_an_entry_through_the_app_not_even_a_superus
 
     client = client_for(UserFactory(username="root", is_staff=True, is_superuser=True))
     entry = model.objects.filter(setting_id=busy_incident.setting_id).order_by("id").first()
-    before = (entry.entry_hash, model.objects.count())
+    before = set(model.objects.values_list("id", "entry_hash"))
     base = f"/admin/incidents/{model._meta.model_name}/"
     assert client.get(base).status_code == 200  # it can be read
     assert client.get(f"{base}add/").status_code == 403
@@ -200,6 +200,6 @@ def test_no_one_can_change_or_delete_an_entry_through_the_app_not_even_a_superus
     assert client.post(f"{base}{entry.pk}/delete/", {"post": "yes"}).status_code == 403
     bulk = {"action": "delete_selected", "_selected_action": [entry.pk], "post": "yes"}
     client.post(base, bulk)
-    entry.refresh_from_db()
-    assert (entry.entry_hash, model.objects.count()) == before
+    # Every entry is still there, unchanged (refusals may have added entries to the access log).
+    assert before <= set(model.objects.values_list("id", "entry_hash"))
     assert verify_audit_trail()[1] == []
