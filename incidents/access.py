@@ -585,14 +585,6 @@ def staff_awaiting_support_visible_to(user: User) -> QuerySet[UnavoidableViewing
     )
 
 
-def confirm_password(request: HttpRequest, password: str) -> bool:
-    """Ask again who is at the keyboard before a sensitive export.
-
-    Issue 7's re-authentication helper can take this over; callers only need a yes or no.
-    """
-    return bool(password) and request.user.check_password(password)
-
-
 def require_transfer_role(request: HttpRequest) -> list[int]:
     """The settings whose transfers this user manages (DSL and deputies); 403 for everyone else."""
     setting_ids = setting_ids_with_roles(request.user, TRANSFER_ROLES)
@@ -616,3 +608,32 @@ def get_transfer_for_user(request: HttpRequest, code: str | UUID):
         log_refusal(request)
         raise Http404("No such transfer.")
     return transfer
+
+
+# -- Sign-in: who must pass a second factor (issue 7) --
+
+
+def second_factor_required(user: User) -> bool:
+    """The safeguarding team, headteachers, auditors and superusers always; others if their setting
+    asks everyone, or if they set up an authenticator themselves."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from incidents import signin_rules
+
+    if not user.is_authenticated:
+        return False
+    cached = getattr(user, "_ysi_needs_second_factor", None)
+    if cached is not None:
+        return cached
+    roles = roles_by_setting(user)
+    # The role decides for most people without another query.
+    needed = signin_rules.role_requires_second_factor(roles.values(), is_superuser=user.is_superuser) or (
+        signin_rules.second_factor_required(
+            roles=roles.values(),
+            setting_requires_everyone=bool(roles)
+            and Setting.objects.filter(id__in=list(roles), two_factor_for_everyone=True).exists(),
+            has_confirmed_device=TOTPDevice.objects.filter(user=user, confirmed=True).exists(),
+        )
+    )
+    user._ysi_needs_second_factor = needed
+    return needed

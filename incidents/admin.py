@@ -101,3 +101,24 @@ class ReviewMeetingAdmin(ReadOnlyAdmin):
 @admin.register(RiskAssessment)
 class RiskAssessmentAdmin(ReadOnlyAdmin):
     list_display = ["incident", "risk_level", "recorded_at"]
+
+
+# -- Sign-in security (issue 7): the security log, read-only (database triggers refuse changes too).
+from incidents.models import SecurityEvent  # noqa: E402
+
+
+@admin.register(SecurityEvent)
+class SecurityEventAdmin(admin.ModelAdmin):
+    list_display = ["at", "kind", "username", "ip_address", "detail"]
+    list_filter = ["kind"]
+    search_fields = ["username", "ip_address"]
+    date_hierarchy = "at"
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False

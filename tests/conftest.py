@@ -11,6 +11,7 @@ import pytest
 from incidents.models import Membership
 from incidents.services.incidents import incident_create
 from tests.factories import PASSWORD, MembershipFactory, SettingFactory, UserFactory
+from tests.signin import sign_in_client
 
 Role = Membership.Role
 
@@ -92,10 +93,15 @@ def client_for(client):
     """Sign a user in on the test client: client_for(dsl).get(...)."""
 
     def sign_in(user):
-        client.force_login(user)
-        return client
+        return sign_in_client(client, user)
 
     return sign_in
+
+
+@pytest.fixture
+def admin_client(client, admin_user):
+    """pytest-django's admin client, with the second factor a superuser must pass."""
+    return sign_in_client(client, admin_user)
 
 
 @pytest.fixture(scope="session")

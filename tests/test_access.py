@@ -9,6 +9,7 @@ from incidents import access
 from incidents.models import AccessLogEntry, Incident
 from incidents.services.grants import incident_grant_access, incident_revoke_access
 from tests.factories import InvolvementFactory
+from tests.signin import sign_in_client
 
 pytestmark = pytest.mark.django_db
 
@@ -202,7 +203,7 @@ class TestAdmin:
         from tests.factories import UserFactory
 
         root = UserFactory(username="root", is_staff=True, is_superuser=True)
-        client.force_login(root)
+        sign_in_client(client, root)
         assert client.get("/admin/").status_code == 200
         assert client.get(f"/admin/incidents/incident/{incident.pk}/change/").status_code == 200
         response = client.post(f"/admin/incidents/incident/{incident.pk}/change/", {"summary": "altered"})

@@ -388,7 +388,7 @@ def test_a_wrong_password_signs_nothing(client_for, head, waiting):
     )
 
     assert response.status_code == 200
-    assert "That password is not right" in response.content.decode()
+    assert "That is not your password. Nothing has been signed" in response.content.decode()
     assert not SignOff.objects.exists()
 
 

@@ -11,6 +11,7 @@ from django.views.debug import SafeExceptionReporterFilter
 
 from incidents.models import Disclosure
 from incidents.services import disclosures as service
+from tests.signin import sign_in_client
 from tests.test_disclosures import NARRATIVE, form_data
 
 pytestmark = pytest.mark.django_db
@@ -43,7 +44,7 @@ class TestExpiredCsrfToken:
     @pytest.fixture
     def strict(self, staff):
         client = Client(enforce_csrf_checks=True)
-        client.force_login(staff)
+        sign_in_client(client, staff)
         return client
 
     def test_a_report_with_a_stale_token_comes_back(self, strict, oakfield):

@@ -16,6 +16,7 @@ from incidents.services.incidents import (
     note_add,
 )
 from tests.factories import IncidentFactory, InvolvementFactory, SettingFactory, YoungPersonFactory, years_ago
+from tests.signin import sign_in_client
 
 pytestmark = pytest.mark.django_db
 
@@ -140,8 +141,8 @@ class TestEdit:
         from django.test import Client
 
         first, second = Client(), Client()
-        first.force_login(dsl)
-        second.force_login(deputy)
+        sign_in_client(first, dsl)
+        sign_in_client(second, deputy)
         first_form = form_data(incident, summary="Dana's version.")
         second_form = form_data(incident, summary="Owen's version, typed at length.")
         assert first.post(reverse("incidents:incident_edit", args=[incident.code]), first_form).status_code == 302

@@ -11,6 +11,9 @@ CASE_MODELS_EXEMPT = {
     "Setting",
     "ReferenceCounter",
     "IncidentUserObjectPermission",
+    # Sign-in security (issue 7): about people signing in, not case records.
+    "SecurityEvent",
+    "UserSession",
 }
 
 

@@ -402,12 +402,17 @@ def test_the_incident_shows_the_policy_version_in_force_at_each_decision(client_
 
 
 class TestSignedPdf:
-    def test_a_member_downloads_the_adopted_version_signed(self, signing_key, client_for, oakfield, cast, version):
+    def test_a_member_downloads_the_adopted_version_signed(
+        self, signing_key, client_for, oakfield, cast, version, password
+    ):
         from pypdf import PdfReader
 
         from incidents.services.exports import verify_pdf
 
-        response = client_for(cast["staff"]).get(url("policy_pdf", oakfield, version.code))
+        client = client_for(cast["staff"])
+        asked = client.get(url("policy_pdf", oakfield, version.code))
+        assert asked.status_code == 200 and 'type="password"' in asked.content.decode()
+        response = client.post(url("policy_pdf", oakfield, version.code), {"password": password})
         assert response.status_code == 200
         assert response["Content-Type"] == "application/pdf"
         pdf = response.content

@@ -14,6 +14,7 @@ import pytest
 from django.test import Client, override_settings
 from django.urls import include, path, reverse
 
+from tests.factories import PASSWORD
 from tests.test_disclosures import form_data
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -249,7 +250,7 @@ def pages(db, signing_key, client_for, oakfield, dsl, head, staff, incident, oth
     # Adopted last: once a policy is in force, pages first ask each member to read it.
     version = adopt(complete_draft(oakfield, dsl), head)
     pdf_url = reverse("incidents:policy_pdf", args=[oakfield.code, version.code])
-    answers.append(("signed PDF", client_for(dsl).get(pdf_url)))
+    answers.append(("signed PDF", client_for(dsl).post(pdf_url, {"password": PASSWORD})))
     failing = client_for(dsl)
     failing.raise_request_exception = False
     with override_settings(ROOT_URLCONF=__name__):

@@ -192,9 +192,11 @@ class TestPolicyPdfDownload:
     def version(self, oakfield, dsl, head):
         return adopt(complete_draft(oakfield, dsl), head)
 
-    def test_the_download_is_in_the_export_and_access_logs(self, signing_key, client_for, staff, oakfield, version):
+    def test_the_download_is_in_the_export_and_access_logs(
+        self, signing_key, client_for, staff, oakfield, version, password
+    ):
         url = reverse("incidents:policy_pdf", args=[oakfield.code, version.code])
-        response = client_for(staff).get(url)
+        response = client_for(staff).post(url, {"password": password})
         assert response.status_code == 200
         assert "no-store" in response["Cache-Control"]
         export = ExportLog.objects.get()

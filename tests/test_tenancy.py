@@ -14,11 +14,17 @@ NOT_CASE_MODELS = {
     # Guardian's row for one named member of staff and one incident; it is read by user, and the
     # incident it points at carries the setting. docs/scaling.md notes it for a distributed database.
     "incidentuserobjectpermission": "a guardian permission row, keyed by user and incident",
+    # Sign-in security (issue 7): about a person signing in, before and beyond any one setting.
+    "securityevent": "the security log of sign-ins, keyed by user (who may belong to several settings)",
+    "usersession": "a person's signed-in session, across all their settings",
 }
 # Indexes for questions asked across settings, each with its reason (docs/scaling.md lists them).
 CROSS_SETTING_INDEXES = {
     "membership_user_setting": "which settings a user belongs to is asked before any setting is known",
     "outbox_due": "the email worker serves every setting at once",
+    "securityevent_user_at": "a person's sign-in history, whatever their settings",
+    "securityevent_kind_at": "lockouts and failures are watched site-wide",
+    "usersession_user_created": "signing a person out everywhere ends all their sessions",
 }
 
 

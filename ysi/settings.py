@@ -1,5 +1,6 @@
 """YSI settings. Every value that differs between machines comes from the environment (see README)."""
 
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -37,7 +38,12 @@ INSTALLED_APPS = [
     "guardian",
     "simple_history",
     "csp",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "incidents",
+    # Last, as django-axes asks: it counts failed sign-ins whatever app signs in.
+    "axes",
 ]
 
 MIDDLEWARE = [
@@ -59,8 +65,15 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Sessions end after SESSION_IDLE_SECONDS idle and SESSION_ABSOLUTE_SECONDS in all (issue 7).
+    "incidents.signin_middleware.SessionLimitsMiddleware",
+    # Until the second factor is passed, those who need one reach only the sign-in pages.
+    "incidents.signin_middleware.SecondFactorMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # Last: turns a locked-out sign-in into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "ysi.urls"
@@ -103,6 +116,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "incidents.User"
 AUTHENTICATION_BACKENDS = [
+    # First: refuses a sign-in from a username and address locked out after repeated failures.
+    "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
     "guardian.backends.ObjectPermissionBackend",
 ]
@@ -115,6 +130,13 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 12}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+# Argon2id first: new passwords and every password checked at sign-in are (re)hashed with it.
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2SHA1PasswordHasher",
+    "django.contrib.auth.hashers.ScryptPasswordHasher",
 ]
 LOGIN_URL = "login"
 # A report sent from a page open too long shows the reporter their text instead of losing it.
@@ -151,7 +173,15 @@ TRUSTED_PROXIES = frozenset(env_list("TRUSTED_PROXIES"))
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
-SESSION_COOKIE_AGE = env_int("SESSION_IDLE_SECONDS", 30 * 60)
+# A session ends after this long without a request (the database row expires, and the sign-in
+# middleware checks it too) and, whatever happens, this long after the sign-in.
+SESSION_IDLE_SECONDS = env_int("SESSION_IDLE_SECONDS", 30 * 60)
+SESSION_ABSOLUTE_SECONDS = env_int("SESSION_ABSOLUTE_SECONDS", 10 * 60 * 60)
+if SESSION_IDLE_SECONDS < 60 or SESSION_ABSOLUTE_SECONDS < SESSION_IDLE_SECONDS:
+    raise ImproperlyConfigured(
+        "SESSION_IDLE_SECONDS must be at least 60 and SESSION_ABSOLUTE_SECONDS at least SESSION_IDLE_SECONDS."
+    )
+SESSION_COOKIE_AGE = SESSION_IDLE_SECONDS
 SESSION_SAVE_EVERY_REQUEST = True
 
 # --- Headers and transport (issue 7; see SECURITY.md) ---
@@ -212,6 +242,24 @@ PERMISSIONS_POLICY = (
     "xr-spatial-tracking",
 )
 
+# Lockout (django-axes): 10 failed sign-ins for one username from one address lock that pair for
+# 15 minutes. A whole school shares one public address, so the address alone is never locked, and
+# a username alone is not either (anyone could lock the DSL out from anywhere).
+AXES_FAILURE_LIMIT = env_int("YSI_LOCKOUT_FAILURES", 10)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("YSI_LOCKOUT_MINUTES", 15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+# The client address as the access log sees it: X-Forwarded-For only from TRUSTED_PROXIES.
+AXES_CLIENT_IP_CALLABLE = "incidents.access.client_ip"
+# The same page and message whether the username exists or not.
+AXES_LOCKOUT_CALLABLE = "incidents.views.accounts.locked_out"
+# Sign-ins are written to the app's own security log (SecurityEvent); axes keeps only its counters.
+AXES_DISABLE_ACCESS_LOG = True
+AXES_VERBOSE = False
+
+# Second factor (django-otp): TOTP codes from an authenticator app, and one-time recovery codes.
+OTP_TOTP_ISSUER = env_str("YSI_TOTP_ISSUER", "YSI")
+
 EMAIL_BACKEND = env_str(
     "EMAIL_BACKEND",
     "django.core.mail.backends.console.EmailBackend" if DEBUG else "django.core.mail.backends.smtp.EmailBackend",
@@ -246,7 +294,12 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        # Sign-ins, failures, lockouts, second factors, password changes (also in SecurityEvent).
+        "ysi.security": {"level": "INFO"},
+        "axes": {"level": "WARNING"},
+    },
 }
 
 # Signed PDFs (issue 6). Without these, `manage.py create_signing_key` makes a self-signed demo key

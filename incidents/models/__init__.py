@@ -66,4 +66,8 @@ from incidents.models.imagery import (  # noqa: E402
     ViewingRecord,
 )
 from incidents.models.records import ExportLog as ExportLog  # noqa: E402
+
+# Sign-in security (issue 7)
+from incidents.models.security import SecurityEvent as SecurityEvent  # noqa: E402
+from incidents.models.security import UserSession as UserSession  # noqa: E402
 from incidents.models.transfer import TransferRecord as TransferRecord  # noqa: E402

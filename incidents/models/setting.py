@@ -63,6 +63,16 @@ class Setting(models.Model):
     # Set only by `manage.py generate_load_data`, which refuses a database holding any setting
     # without it, so fictional load data can never sit beside real records.
     is_generated = models.BooleanField(default=False, editable=False)
+    # The safeguarding team, headteachers and auditors always sign in with a second factor; this
+    # asks it of everyone, including staff who only report concerns.
+    two_factor_for_everyone = models.BooleanField(
+        "two-factor sign-in for every member of staff",
+        default=False,
+        # Also in the database, for rows written by raw SQL (manage.py generate_load_data).
+        db_default=False,
+        help_text="Off: staff who only report a concern may sign in with their password alone. The DSL, "
+        "deputies, the headteacher and auditors always need a code from an authenticator app.",
+    )
 
     history = HistoricalRecords()
 

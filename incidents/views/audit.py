@@ -31,7 +31,7 @@ def statistics_view(request: HttpRequest) -> HttpResponse:
 def audit_pack_view(request: HttpRequest) -> HttpResponse:
     allowed = access.require_audit_reader(request)
     form = AuditPackForm(request.POST or None, settings_qs=allowed)
-    if password_confirmed(request, form):
+    if password_confirmed(request, form, purpose="export audit pack PDF"):
         setting = form.cleaned_data["setting"]
         period = Period(form.cleaned_data["start"], form.cleaned_data["end"])
         _, pdf = export_audit_pack(

@@ -7,7 +7,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
-from incidents import access, rules
+from incidents import access, reauth, rules
 from incidents.forms.decisions import (
     ReferNowForm,
     ReturnForm,
@@ -20,15 +20,6 @@ from incidents.forms.decisions import (
 from incidents.models import Decision, SignOff
 from incidents.services import decisions as services
 from incidents.views.common import add_service_errors
-
-
-def confirm_password(request: HttpRequest, password: str) -> bool:
-    """Ask the signed-in person to prove again that they are who they are, before they sign.
-
-    Kept small and separate so that the re-authentication of issue 7 (a second factor, a
-    lock-out after failures) can take its place without the sign-off view changing.
-    """
-    return bool(password) and request.user.check_password(password)
 
 
 def _assessment_context(assessment: rules.Assessment) -> dict:
@@ -284,18 +275,16 @@ def decision_sign_off(request: HttpRequest, code: str) -> HttpResponse:
     decision = access.get_decision_for_user(request, code, sign=True)
     sign_form = SignOffForm(request.POST if request.POST.get("action") == "sign" else None)
     return_form = ReturnForm(request.POST if request.POST.get("action") == "return" else None)
-    if request.method == "POST" and sign_form.is_bound and sign_form.is_valid():
-        confirmed = confirm_password(request, sign_form.cleaned_data["password"])
-        if not confirmed:
-            sign_form.add_error("password", "That password is not right. Enter the password you sign in with.")
+    if sign_form.is_bound and reauth.password_confirmed(
+        request, sign_form, purpose="sign off decision", done="signed", incident=decision.incident
+    ):
+        try:
+            services.decision_sign_off(actor=request.user, decision=decision, password_confirmed=True)
+        except ValidationError as error:
+            add_service_errors(sign_form, error)
         else:
-            try:
-                services.decision_sign_off(actor=request.user, decision=decision, password_confirmed=True)
-            except ValidationError as error:
-                add_service_errors(sign_form, error)
-            else:
-                messages.success(request, f"You signed off the decision on {decision.incident.reference}.")
-                return redirect("incidents:sign_off_queue")
+            messages.success(request, f"You signed off the decision on {decision.incident.reference}.")
+            return redirect("incidents:sign_off_queue")
     if request.method == "POST" and return_form.is_bound and return_form.is_valid():
         try:
             services.decision_return(

@@ -76,11 +76,22 @@ def report(request: HttpRequest) -> HttpResponse:
             "form": form,
             "team": selectors.safeguarding_contacts(reporter_settings),
             "show_settings": len(reporter_settings) > 1,
-            "idle_seconds": settings.SESSION_COOKIE_AGE,
-            "idle_minutes": settings.SESSION_COOKIE_AGE // 60,
+            # The warning comes before the session ends: after the idle limit, or sooner near the absolute one.
+            "idle_seconds": _seconds_left(request),
+            "idle_minutes": settings.SESSION_IDLE_SECONDS // 60,
         },
         status=status,
     )
+
+
+def _seconds_left(request: HttpRequest) -> int:
+    from incidents import signin_rules
+    from incidents.services import security
+
+    signed_in_at = request.session.get(security.SIGNED_IN_AT)
+    if signed_in_at is None:
+        return settings.SESSION_IDLE_SECONDS
+    return signin_rules.seconds_left(now=security.now_ts(), signed_in_at=signed_in_at, limits=security.session_limits())
 
 
 @login_required

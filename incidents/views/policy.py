@@ -17,11 +17,12 @@ from django.views.decorators.http import require_POST
 
 from incidents import access, rules
 from incidents.forms.policy import PolicyAdoptForm, PolicyDraftForm, TrainingSessionForm
+from incidents.forms.records import ConfirmPasswordForm
 from incidents.models import AccessLogEntry, PolicyVersion, ReadConfirmation, TrainingSession
 from incidents.services import policy as svc
 from incidents.services.policy_exports import export_policy_version
 from incidents.views.common import add_service_errors
-from incidents.views.records import pdf_response, requester_for
+from incidents.views.records import password_confirmed, pdf_response, requester_for
 
 DEFERRED_KEY = "ysi_policy_prompt_deferred"
 
@@ -163,9 +164,18 @@ def _version_page(request: HttpRequest, setting, version: PolicyVersion) -> Http
 @login_required
 @never_cache
 def policy_pdf(request: HttpRequest, setting_code, code) -> HttpResponse:
-    """The adopted version as a signed PDF. The policy is no secret: every member of the setting may have it."""
+    """The adopted version as a signed PDF. The policy is no secret: every member of the setting may have it,
+    but like every PDF the app exports, only after the password is entered again."""
     setting = access.get_setting_for_policy(request, setting_code)
     version = access.get_policy_version_for_user(request, setting, code)
+    form = ConfirmPasswordForm(request.POST or None)
+    if not password_confirmed(request, form, purpose="export policy PDF", setting_id=setting.pk):
+        return render(
+            request,
+            "incidents/policy_pdf_download.html",
+            {"form": form, "version": version, "setting": setting},
+            status=400 if request.method == "POST" else 200,
+        )
     try:
         _, pdf = export_policy_version(version=version, requester=requester_for(request, setting.pk))
     except ImproperlyConfigured:

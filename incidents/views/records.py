@@ -5,7 +5,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 
-from incidents import access, selectors
+from incidents import access, reauth, selectors
 from incidents.forms.records import ConfirmPasswordForm
 from incidents.models import AccessLogEntry
 from incidents.services.exports import Requester
@@ -37,14 +37,9 @@ def pdf_response(pdf: bytes, filename: str) -> HttpResponse:
     return response
 
 
-def password_confirmed(request: HttpRequest, form: ConfirmPasswordForm, **refusal) -> bool:
-    if request.method != "POST" or not form.is_valid():
-        return False
-    if access.confirm_password(request, form.cleaned_data["password"]):
-        return True
-    access.log_refusal(request, **refusal)
-    form.add_error("password", "That is not your password. Nothing has been exported.")
-    return False
+def password_confirmed(request: HttpRequest, form: ConfirmPasswordForm, *, purpose: str, **refusal) -> bool:
+    """Every PDF export asks for the password again (incidents.reauth); nothing is exported without it."""
+    return reauth.password_confirmed(request, form, purpose=purpose, done="exported", **refusal)
 
 
 @login_required
@@ -52,7 +47,7 @@ def password_confirmed(request: HttpRequest, form: ConfirmPasswordForm, **refusa
 def record_download(request: HttpRequest, code: str) -> HttpResponse:
     incident = access.get_incident_for_export(request, code)
     form = ConfirmPasswordForm(request.POST or None)
-    if password_confirmed(request, form, incident=incident):
+    if password_confirmed(request, form, purpose="export incident record PDF", incident=incident):
         _, pdf = export_incident_record(incident=incident, requester=requester_for(request, incident.setting_id))
         return pdf_response(pdf, f"{incident.reference}-record.pdf")
     status = 400 if request.method == "POST" else 200

@@ -66,7 +66,7 @@ def transfer_person(request: HttpRequest, code: str) -> HttpResponse:
     if request.method != "POST":
         return _person_page(request, person)
     form = ConfirmPasswordForm(request.POST)
-    if password_confirmed(request, form, setting_id=person.setting_id):
+    if password_confirmed(request, form, purpose="export transfer file PDF", setting_id=person.setting_id):
         try:
             _, pdf = transfer_file_export(person=person, requester=requester_for(request, person.setting_id))
         except ValidationError as error:

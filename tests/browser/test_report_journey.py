@@ -221,7 +221,7 @@ def test_a_report_written_slowly_is_warned_about_and_comes_back_after_the_sessio
     phone_page, live_server, oakfield, staff, dsl, password, settings
 ):
     # A short idle timeout stands in for half an hour: the warning comes at two thirds of it.
-    settings.SESSION_COOKIE_AGE = 12
+    settings.SESSION_IDLE_SECONDS = settings.SESSION_COOKIE_AGE = 12
     sign_in(phone_page, live_server, staff.username, password)
     visit(phone_page, f"{live_server.url}/report/", "report-form-short-session")
     warning = phone_page.locator("#idle-warning")

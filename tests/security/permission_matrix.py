@@ -31,6 +31,7 @@ POST. Use a named line below when it says what you mean; otherwise write the eig
 SIGNED_IN =                                 "login 200   200     200  200    200  200     200"
 SIGNED_IN_REDIRECT =                        "login 302   302     302  302    302  302     302"
 POST_ONLY =                                 "login 405   405     405  405    405  405     405"
+SIGNED_IN_BAD_POST =                        "login 400   400     400  400    400  400     400"
 # Lists and pages for whoever browses cases (team, head, auditor); B's DSL sees its own setting's.
 CASE_BROWSERS =                             "login 403   403     200  200    200  200     200"
 # Recording new incidents and young people: the DSL and deputies (B's DSL, in B).
@@ -63,6 +64,19 @@ MATRIX: dict[str, tuple[str, str]] = {
                                           "200   302   302     302  302    302  302     302"),
     "logout":                            (EVERYONE_405,
                                           "login login login   login login login login  login"),
+    # -- The signed-in person's own account (issue 7): nobody else's account is ever named -----------
+    "accounts:account":                  (SIGNED_IN, SIGNED_IN),
+    # The code after the password: those already verified (and staff with no authenticator) move on.
+    "accounts:two_factor":               (SIGNED_IN_REDIRECT, SIGNED_IN_REDIRECT),
+    # Setting one up: staff may choose to; whoever has one already is sent to their account page.
+    "accounts:two_factor_setup":         ("login 200   200     302  302    302  302     302",
+                                          "login 400   400     302  302    302  302     302"),
+    # A new authenticator, recovery codes and a new password all ask for the password (400 without).
+    "accounts:two_factor_replace":       (EVERYONE_405, SIGNED_IN_BAD_POST),
+    "accounts:recovery_codes":           (SIGNED_IN, SIGNED_IN_BAD_POST),
+    "accounts:password_change":          (SIGNED_IN, SIGNED_IN_BAD_POST),
+    # Ends every session of the person, this one too: back to the sign-in page.
+    "accounts:sign_out_everywhere":      (EVERYONE_405, "login login login   login login login login  login"),
     # -- Home pages --------------------------------------------------------------------------------
     "incidents:home":                    (SIGNED_IN_REDIRECT, SIGNED_IN_REDIRECT),
     "incidents:staff_home":              (SIGNED_IN, SIGNED_IN),
@@ -156,8 +170,8 @@ MATRIX: dict[str, tuple[str, str]] = {
     "incidents:policy_versions":         (POLICY_MEMBERS, POLICY_MEMBERS),
     "incidents:policy_version":          (POLICY_MEMBERS, POLICY_MEMBERS),
     "incidents:policy_confirm":          (POST_ONLY, POLICY_MEMBERS_REDIRECT),
-    # The policy is no secret inside the setting: every member downloads the signed PDF.
-    "incidents:policy_pdf":              (POLICY_MEMBERS, POLICY_MEMBERS),
+    # The policy is no secret inside the setting: every member downloads the signed PDF (password asked).
+    "incidents:policy_pdf":              (POLICY_MEMBERS, "login 400   400     400  400    400  400     404"),
     "incidents:staff_policy_status":     (STAFF_RECORDS, STAFF_RECORDS),
     "incidents:training_list":           (STAFF_RECORDS, STAFF_RECORDS),
     "incidents:training_create":         (TRAINING_WRITERS, TRAINING_WRITERS),

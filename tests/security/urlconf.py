@@ -140,7 +140,14 @@ def url_for(pattern: Pattern, world: World, overrides: dict[str, str] | None = N
 
 REFUSED = {"login", "admin-login", "403", "404", "405"}
 # Refusals write to the access log (and move its chain head); sessions change on every request.
-NOT_COUNTED = {"incidents.accesslogentry", "incidents.auditchainhead", "sessions.session"}
+# Signing out (a redirect to sign in) writes the security log and ends the session's UserSession row.
+NOT_COUNTED = {
+    "incidents.accesslogentry",
+    "incidents.auditchainhead",
+    "sessions.session",
+    "incidents.securityevent",
+    "incidents.usersession",
+}
 
 
 def outcome(response) -> str:

@@ -63,6 +63,9 @@ class Command(BaseCommand):
             # seed: signing key and records (issue 6)
 
             # seed: second factor for demo users (issue 7)
+            from incidents.demo.second_factor import seed_second_factor
+
+            with_second_factor = seed_second_factor(users)
 
             # seed: adopted policy and training (issue 8)
             seed_policy(setting, users)
@@ -71,6 +74,13 @@ class Command(BaseCommand):
         self.stdout.write("Demo sign-ins (username / password):")
         for username, first, last, role, _ in STAFF:
             self.stdout.write(f"  {username:8} / {password}   {first} {last}, {Membership.Role(role).label}")
+        from incidents.demo.second_factor import DEMO_TOTP_SECRET
+
+        self.stdout.write(
+            f"Second factor for {', '.join(with_second_factor)}: add the key {DEMO_TOTP_SECRET} to an authenticator "
+            "app (time-based, 6 digits, 30 seconds), or print the current code with "
+            "`python manage.py demo_totp USERNAME`."
+        )
 
     def _user(self, setting, username, first, last, role, phone, password) -> User:
         user, _ = User.objects.get_or_create(
