@@ -10,7 +10,14 @@ import pytest
 
 from incidents.models import Membership
 from incidents.services.incidents import incident_create
-from tests.factories import PASSWORD, MembershipFactory, SettingFactory, UserFactory
+from tests.factories import (
+    PASSWORD,
+    InvolvementFactory,
+    MembershipFactory,
+    SettingFactory,
+    UserFactory,
+    YoungPersonFactory,
+)
 from tests.signin import sign_in_client
 
 Role = Membership.Role
@@ -81,6 +88,14 @@ def incident(oakfield, dsl):
         came_to_attention="young_person",
         owner=dsl,
     )
+
+
+@pytest.fixture
+def pupil(incident):
+    """A young person involved in `incident` (modules that need another name define their own)."""
+    person = YoungPersonFactory(setting=incident.setting, first_name="Ann", last_name="Lee", sex="female")
+    InvolvementFactory(incident=incident, young_person=person)
+    return person
 
 
 @pytest.fixture

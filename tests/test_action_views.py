@@ -13,13 +13,6 @@ from tests.factories import InvolvementFactory, YoungPersonFactory
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def pupil(incident):
-    person = YoungPersonFactory(setting=incident.setting, first_name="Ann", last_name="Lee", sex="female")
-    InvolvementFactory(incident=incident, young_person=person)
-    return person
-
-
 def local(value):
     return timezone.localtime(value).strftime("%Y-%m-%dT%H:%M")
 

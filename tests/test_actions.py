@@ -20,20 +20,10 @@ from incidents.models import (
 )
 from incidents.services import actions, followup, imagery
 from incidents.services.incidents import incident_change_status
-from tests.factories import InvolvementFactory, YoungPersonFactory
+from tests.action_values import ago, seizure_values, viewing_values
+from tests.factories import YoungPersonFactory
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def pupil(incident):
-    person = YoungPersonFactory(setting=incident.setting, first_name="Ann", last_name="Lee", sex="female")
-    InvolvementFactory(incident=incident, young_person=person)
-    return person
-
-
-def ago(**kwargs):
-    return timezone.now() - timedelta(**kwargs)
 
 
 def kinds(incident):
@@ -169,18 +159,7 @@ class TestParents:
 
 
 def seize(incident, dsl, **overrides):
-    values = {
-        "actor": dsl,
-        "incident": incident,
-        "description": "Black phone",
-        "owner": "Ann Lee",
-        "seized_at": ago(hours=3),
-        "seized_by": dsl,
-        "switched_off": True,
-        "locked_away_where": "DSL's safe",
-    }
-    values.update(overrides)
-    return actions.device_record_seizure(**values)
+    return actions.device_record_seizure(**seizure_values(incident, dsl, **overrides))
 
 
 class TestDevices:
@@ -261,24 +240,7 @@ class TestDevices:
 
 
 def view(incident, dsl, head, deputy, pupil, **overrides):
-    values = {
-        "actor": dsl,
-        "incident": incident,
-        "young_person": pupil,
-        "justification": "only_way",
-        "headteacher": head,
-        "viewer": dsl,
-        "witness": deputy,
-        "location": "Headteacher's office",
-        "same_sex": "yes",
-        "viewed_at": ago(hours=1),
-        "reason": "To decide on referral.",
-        "what_followed": "Referred to the MASH.",
-        "confirm_not_copied": True,
-        "confirm_no_distress": True,
-    }
-    values.update(overrides)
-    return imagery.viewing_record(**values)
+    return imagery.viewing_record(**viewing_values(incident, dsl, head, deputy, pupil, **overrides))
 
 
 class TestViewing:

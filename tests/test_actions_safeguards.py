@@ -25,24 +25,14 @@ from incidents.models import (
 )
 from incidents.services import actions, followup, imagery
 from incidents.services.followup import ONLINE_SERVICE_HELP
-from tests.factories import InvolvementFactory, YoungPersonFactory
+from tests.action_values import ago, seizure_values, viewing_values
+from tests.factories import YoungPersonFactory
 
 pytestmark = pytest.mark.django_db
 ROOT = Path(__file__).resolve().parent.parent
 POLICY = Path("/work/shared/reference/ypsi-policy-guidance.txt")
 if not POLICY.exists():
     POLICY = ROOT.parent / "shared" / "reference" / "ypsi-policy-guidance.txt"
-
-
-@pytest.fixture
-def pupil(incident):
-    person = YoungPersonFactory(setting=incident.setting, first_name="Ann", last_name="Lee", sex="female")
-    InvolvementFactory(incident=incident, young_person=person)
-    return person
-
-
-def ago(**kwargs):
-    return timezone.now() - timedelta(**kwargs)
 
 
 def errors_of(call, **kwargs) -> dict:
@@ -197,44 +187,31 @@ class TestParentsRules:
 # --- Devices -------------------------------------------------------------------------------------
 
 
-def a_device(incident, dsl, **overrides) -> dict:
-    values = {
-        "actor": dsl,
-        "incident": incident,
-        "description": "Black phone",
-        "owner": "Ann Lee",
-        "seized_at": ago(hours=3),
-        "seized_by": dsl,
-        "switched_off": True,
-        "locked_away_where": "DSL's safe",
-    }
-    values.update(overrides)
-    return values
-
-
 class TestDeviceRules:
     def test_what_where_whose_when_and_by_whom_are_required(self, incident, dsl):
         errors = errors_of(
             actions.device_record_seizure,
-            **a_device(incident, dsl, description="", owner="", seized_at=None, seized_by=None, locked_away_where=""),
+            **seizure_values(
+                incident, dsl, description="", owner="", seized_at=None, seized_by=None, locked_away_where=""
+            ),
         )
         assert set(errors) == {"description", "owner", "seized_at", "seized_by", "locked_away_where"}
         assert not Device.objects.exists()
 
     def test_it_is_seized_by_someone_in_the_setting_and_not_in_the_future(self, incident, dsl, other_dsl):
         errors = errors_of(
-            actions.device_record_seizure, **a_device(incident, dsl, seized_by=other_dsl, seized_at=ago(hours=-2))
+            actions.device_record_seizure, **seizure_values(incident, dsl, seized_by=other_dsl, seized_at=ago(hours=-2))
         )
         assert set(errors) == {"seized_by", "seized_at"}
 
     def test_a_hand_over_names_who_received_it_and_is_not_in_the_future(self, incident, dsl):
-        device = actions.device_record_seizure(**a_device(incident, dsl))
+        device = actions.device_record_seizure(**seizure_values(incident, dsl))
         errors = errors_of(actions.device_hand_over, actor=dsl, device=device, to_name=" ", at=ago(hours=-2))
         assert set(errors) == {"to_name", "at"}
         assert not CustodyEntry.objects.exists()
 
     def test_each_link_starts_where_the_last_one_ended(self, incident, dsl, head, deputy):
-        device = actions.device_record_seizure(**a_device(incident, dsl))
+        device = actions.device_record_seizure(**seizure_values(incident, dsl))
         for holder, hours in ((str(head), 2), (str(deputy), 1), ("Ms Grant, IT technician", 0)):
             actions.device_hand_over(actor=dsl, device=device, to_name=holder, at=ago(hours=hours))
         chain = list(device.custody.order_by("sequence"))
@@ -248,32 +225,11 @@ class TestDeviceRules:
 # --- Viewing -------------------------------------------------------------------------------------
 
 
-def a_viewing(incident, dsl, head, deputy, pupil, **overrides) -> dict:
-    values = {
-        "actor": dsl,
-        "incident": incident,
-        "young_person": pupil,
-        "justification": "only_way",
-        "headteacher": head,
-        "viewer": dsl,
-        "witness": deputy,
-        "location": "Headteacher's office",
-        "same_sex": "yes",
-        "viewed_at": ago(hours=1),
-        "reason": "To decide on referral.",
-        "what_followed": "Referred to the MASH.",
-        "confirm_not_copied": True,
-        "confirm_no_distress": True,
-    }
-    values.update(overrides)
-    return values
-
-
 class TestViewingRules:
     def test_the_people_the_place_and_the_time_are_required(self, incident, dsl, head, deputy, pupil):
         errors = errors_of(
             imagery.viewing_record,
-            **a_viewing(
+            **viewing_values(
                 incident,
                 dsl,
                 head,
@@ -295,17 +251,18 @@ class TestViewingRules:
     def test_only_the_three_justifications_of_the_policy_are_accepted(self, incident, dsl, head, deputy, pupil):
         assert len(ViewingRecord.Justification.choices) == 3
         errors = errors_of(
-            imagery.viewing_record, **a_viewing(incident, dsl, head, deputy, pupil, justification="curiosity")
+            imagery.viewing_record, **viewing_values(incident, dsl, head, deputy, pupil, justification="curiosity")
         )
         assert "three reasons" in errors["justification"][0]
 
     def test_off_the_premises_must_say_where_and_why(self, incident, dsl, head, deputy, pupil):
         errors = errors_of(
-            imagery.viewing_record, **a_viewing(incident, dsl, head, deputy, pupil, on_premises=False, location="Home")
+            imagery.viewing_record,
+            **viewing_values(incident, dsl, head, deputy, pupil, on_premises=False, location="Home"),
         )
         assert "off the premises" in errors["location"][0]
         record = imagery.viewing_record(
-            **a_viewing(
+            **viewing_values(
                 incident,
                 dsl,
                 head,
@@ -319,11 +276,11 @@ class TestViewingRules:
 
     def test_a_different_sex_needs_the_reason_and_the_same_sex_keeps_none(self, incident, dsl, head, deputy, pupil):
         record = imagery.viewing_record(
-            **a_viewing(incident, dsl, head, deputy, pupil, same_sex="yes", same_sex_reason="ignored")
+            **viewing_values(incident, dsl, head, deputy, pupil, same_sex="yes", same_sex_reason="ignored")
         )
         assert record.same_sex_reason == ""
         record = imagery.viewing_record(
-            **a_viewing(incident, dsl, head, deputy, pupil, same_sex="no", same_sex_reason="Nobody else on site.")
+            **viewing_values(incident, dsl, head, deputy, pupil, same_sex="no", same_sex_reason="Nobody else on site.")
         )
         assert record.same_sex_reason == "Nobody else on site."
 
@@ -333,7 +290,7 @@ class TestViewingRules:
         stranger = YoungPersonFactory(setting=incident.setting)
         errors = errors_of(
             imagery.viewing_record,
-            **a_viewing(incident, dsl, head, deputy, pupil, young_person=stranger, viewed_at=ago(hours=-2)),
+            **viewing_values(incident, dsl, head, deputy, pupil, young_person=stranger, viewed_at=ago(hours=-2)),
         )
         assert set(errors) == {"young_person", "viewed_at"}
 
