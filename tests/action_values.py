@@ -39,3 +39,14 @@ def viewing_values(incident, dsl, head, deputy, pupil, **overrides) -> dict:
         "confirm_not_copied": True,
         "confirm_no_distress": True,
     } | overrides
+
+
+def deletion_request_values(decision, dsl, pupil, **overrides) -> dict:
+    return {
+        "actor": dsl,
+        "decision": decision,
+        "young_person": pupil,
+        "asked_at": ago(hours=1),
+        "deadline": timezone.localdate() + timedelta(days=1),
+        "told_offence": True,
+    } | overrides

@@ -20,7 +20,7 @@ from incidents.models import (
 )
 from incidents.services import actions, followup, imagery
 from incidents.services.incidents import incident_change_status
-from tests.action_values import ago, seizure_values, viewing_values
+from tests.action_values import ago, deletion_request_values, seizure_values, viewing_values
 from tests.factories import YoungPersonFactory
 
 pytestmark = pytest.mark.django_db
@@ -350,16 +350,7 @@ class TestDeletion:
         return imagery.deletion_decide(**values)
 
     def ask(self, decision, dsl, pupil, **overrides):
-        values = {
-            "actor": dsl,
-            "decision": decision,
-            "young_person": pupil,
-            "asked_at": ago(hours=1),
-            "deadline": timezone.localdate() + timedelta(days=1),
-            "told_offence": True,
-            "on_devices": True,
-        }
-        values.update(overrides)
+        values = deletion_request_values(decision, dsl, pupil, **({"on_devices": True} | overrides))
         return imagery.deletion_request_record(**values)
 
     def test_a_decision_needs_a_reason(self, incident, dsl):

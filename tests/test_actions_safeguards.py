@@ -25,7 +25,7 @@ from incidents.models import (
 )
 from incidents.services import actions, followup, imagery
 from incidents.services.followup import ONLINE_SERVICE_HELP
-from tests.action_values import ago, seizure_values, viewing_values
+from tests.action_values import ago, deletion_request_values, seizure_values, viewing_values
 from tests.factories import YoungPersonFactory
 
 pytestmark = pytest.mark.django_db
@@ -366,16 +366,7 @@ class TestDeletionRules:
         return imagery.deletion_decide(actor=dsl, incident=incident, method=method, reason="r", decided_at=ago(hours=2))
 
     def ask(self, decision, dsl, pupil, **overrides):
-        values = {
-            "actor": dsl,
-            "decision": decision,
-            "young_person": pupil,
-            "asked_at": ago(hours=1),
-            "deadline": timezone.localdate() + timedelta(days=1),
-            "told_offence": True,
-            "in_online_storage": True,
-        }
-        values.update(overrides)
+        values = deletion_request_values(decision, dsl, pupil, **({"in_online_storage": True} | overrides))
         return imagery.deletion_request_record(**values)
 
     def test_the_setting_may_search_and_delete_with_a_reason(self, incident, dsl):
