@@ -21,20 +21,33 @@ django.setup()
 
 from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY  # noqa: E402
 from django.contrib.sessions.backends.db import SessionStore  # noqa: E402
+from django_otp import DEVICE_ID_SESSION_KEY  # noqa: E402
+from django_otp.plugins.otp_totp.models import TOTPDevice  # noqa: E402
 
-from incidents import loadgen  # noqa: E402
-from incidents.models import Incident, Membership, User  # noqa: E402
+from incidents import access, loadgen  # noqa: E402
+from incidents.models import Incident, Membership, User, UserSession  # noqa: E402
+from incidents.services import security  # noqa: E402
 
 REPORTERS = int(os.environ.get("BENCH_REPORTERS", "50"))
 
 
 def session_for(user: User) -> str:
+    """A session as signing in would leave it: second factor passed where the role needs one,
+    stamped with its start for the session limits, and tracked as the user's."""
     store = SessionStore()
     store[SESSION_KEY] = str(user.pk)
     store[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
     store[HASH_SESSION_KEY] = user.get_session_auth_hash()
-    store.set_expiry(12 * 3600)  # the session cookie's idle limit still applies to each request
+    if access.second_factor_required(user):
+        device, _ = TOTPDevice.objects.get_or_create(
+            user=user, confirmed=True, defaults={"name": "Benchmark authenticator"}
+        )
+        store[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    now = security.now_ts()
+    store[security.SIGNED_IN_AT] = now
+    store[security.LAST_SEEN_AT] = now
     store.save()
+    UserSession.objects.update_or_create(session_id=store.session_key, defaults={"user": user})
     return store.session_key
 
 

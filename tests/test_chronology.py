@@ -58,3 +58,27 @@ def test_a_failed_save_leaves_no_half_record(dsl, oakfield, monkeypatch):
     with pytest.raises(DatabaseError):
         service.incident_create(actor=dsl, setting=oakfield, summary="Should vanish entirely.")
     assert not Incident.objects.exists()
+
+
+
+def test_the_incident_page_shows_each_entry_in_uk_time_with_who_what_and_escaped_text(
+    client_for, incident, dsl, monkeypatch
+):
+    from datetime import UTC, datetime
+
+    from incidents.services import chronology
+
+    summer_morning = datetime(2026, 7, 3, 8, 5, tzinfo=UTC)  # 09:05 in London, summer time
+    monkeypatch.setattr(chronology.timezone, "now", lambda: summer_morning)
+    chronology.chronology_record(incident=incident, actor=dsl, kind="note", summary="Spoke to <b>Sam</b>\nand her mum.")
+    chronology.chronology_record(incident=incident, actor=None, kind="note", summary="Reminder sent.")
+    monkeypatch.undo()
+
+    page = client_for(dsl).get(incident.get_absolute_url()).content.decode()
+    when = '<td class="when"><time datetime="2026-07-03T09:05:00+01:00">3 Jul 2026, 09:05</time></td>'
+    assert (
+        f'{when}<td>{dsl}</td><td><span class="fw-semibold">Note:</span> '
+        '<span class="preserve-lines">Spoke to &lt;b&gt;Sam&lt;/b&gt;\nand her mum.</span></td>'
+    ) in page
+    assert f'{when}<td>System</td><td><span class="fw-semibold">Note:</span> ' in page
+    assert "<b>Sam</b>" not in page
