@@ -183,13 +183,24 @@ def checklists_for(incidents: list[Incident], today: date | None = None) -> dict
 # --- Due and overdue -----------------------------------------------------------------------------
 
 
-def due_items(setting_ids: list[int]) -> list[DueItem]:
-    """Everything with a date that matters, across the given settings' open incidents."""
+def due_items(setting_ids: list[int], *, oldest: int | None = None) -> list[DueItem]:
+    """Everything with a date that matters, across the given settings' open incidents.
+
+    With `oldest`, at most that many of each kind, those due first: the dashboard shows the `oldest`
+    most pressing of all, and they are always among these, however many a trust has waiting.
+    Reminders and statistics read them all.
+    """
     open_incidents = {"setting_id__in": setting_ids, "incident__status__in": workflow.OPEN_STATUSES}
     items: list[DueItem] = []
-    for referral in Referral.objects.filter(
-        **open_incidents, outcome=Referral.Outcome.AWAITING, next_chase_due__isnull=False
-    ).select_related("incident"):
+
+    def first(queryset: QuerySet, *order: str) -> QuerySet:
+        return queryset.order_by(*order, "id")[:oldest] if oldest else queryset
+    for referral in first(
+        Referral.objects.filter(
+            **open_incidents, outcome=Referral.Outcome.AWAITING, next_chase_due__isnull=False
+        ).select_related("incident"),
+        "next_chase_due",
+    ):
         items.append(
             DueItem(
                 key=f"referral_chase:{referral.code}:{referral.next_chase_due.isoformat()}",
@@ -201,9 +212,12 @@ def due_items(setting_ids: list[int]) -> list[DueItem]:
                 section="referrals",
             )
         )
-    for request in DeletionRequest.objects.filter(
-        **open_incidents, confirmed_at__isnull=True, escalated_at__isnull=True
-    ).select_related("incident"):
+    for request in first(
+        DeletionRequest.objects.filter(
+            **open_incidents, confirmed_at__isnull=True, escalated_at__isnull=True
+        ).select_related("incident"),
+        "deadline",
+    ):
         items.append(
             DueItem(
                 key=f"deletion_deadline:{request.code}",
@@ -215,8 +229,9 @@ def due_items(setting_ids: list[int]) -> list[DueItem]:
                 section="deletion",
             )
         )
-    for record in UnavoidableViewing.objects.filter(**open_incidents, support_offered_at__isnull=True).select_related(
-        "incident"
+    for record in first(
+        UnavoidableViewing.objects.filter(**open_incidents, support_offered_at__isnull=True).select_related("incident"),
+        "viewed_on",
     ):
         items.append(
             DueItem(
@@ -229,9 +244,12 @@ def due_items(setting_ids: list[int]) -> list[DueItem]:
                 section="viewing",
             )
         )
-    for viewing in ViewingRecord.objects.filter(
-        Q(viewer_confirmed_at__isnull=True) | Q(witness_confirmed_at__isnull=True), setting_id__in=setting_ids
-    ).select_related("incident"):
+    for viewing in first(
+        ViewingRecord.objects.filter(
+            Q(viewer_confirmed_at__isnull=True) | Q(witness_confirmed_at__isnull=True), setting_id__in=setting_ids
+        ).select_related("incident"),
+        "viewed_at",
+    ):
         items.append(
             DueItem(
                 key=f"viewing_confirm:{viewing.code}",
@@ -243,7 +261,10 @@ def due_items(setting_ids: list[int]) -> list[DueItem]:
                 section="viewing",
             )
         )
-    for decision in Decision.objects.awaiting_sign_off().filter(setting_id__in=setting_ids).select_related("incident"):
+    for decision in first(
+        Decision.objects.awaiting_sign_off().filter(setting_id__in=setting_ids).select_related("incident"),
+        "recorded_at",
+    ):
         items.append(
             DueItem(
                 key=f"sign_off:{decision.code}",
@@ -255,9 +276,10 @@ def due_items(setting_ids: list[int]) -> list[DueItem]:
                 section="decisions-title",
             )
         )
-    for disclosure in Disclosure.objects.filter(
-        setting_id__in=setting_ids, acknowledged_at__isnull=True
-    ).select_related("incident"):
+    for disclosure in first(
+        Disclosure.objects.filter(setting_id__in=setting_ids, acknowledged_at__isnull=True).select_related("incident"),
+        "reported_at",
+    ):
         items.append(
             DueItem(
                 key=f"disclosure_ack:{disclosure.code}",

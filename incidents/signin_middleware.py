@@ -25,8 +25,9 @@ SECOND_FACTOR_PAGES = frozenset(
 class SessionLimitsMiddleware:
     """End a session idle for SESSION_IDLE_SECONDS or older than SESSION_ABSOLUTE_SECONDS.
 
-    The database already expires an idle session (SESSION_COOKIE_AGE with SESSION_SAVE_EVERY_REQUEST);
-    this adds the absolute limit and says why the person was signed out. The request then carries on
+    The database expires a session SESSION_COOKIE_AGE after it was last saved, and a busy session is
+    saved at least once per `touch_seconds` (when its latest activity is recorded); this adds the
+    absolute limit and says why the person was signed out. The request then carries on
     signed out, so each view answers as it does for anyone signed out: the report form gives the
     reporter's text back rather than losing it in a redirect.
     """
@@ -48,7 +49,9 @@ class SessionLimitsMiddleware:
                 request.ysi_signout = (SecurityEvent.Kind.SESSION_EXPIRED, reason)
                 logout(request)
                 messages.info(request, signin_rules.end_message(reason, limits))
-            else:
+            elif signin_rules.touch_due(
+                now=now, last_seen_at=request.session.get(security.LAST_SEEN_AT), limits=limits
+            ):
                 request.session[security.LAST_SEEN_AT] = now
         return self.get_response(request)
 

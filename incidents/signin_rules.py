@@ -5,6 +5,7 @@ always asks for a code from an authenticator app. Staff who only report a concer
 password alone, unless their setting asks everyone for a second factor, or they chose to set one up.
 """
 
+import math
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -57,6 +58,11 @@ class SessionLimits:
     idle_seconds: int
     absolute_seconds: int
 
+    @property
+    def touch_seconds(self) -> int:
+        """How often a busy session records its latest activity: a tenth of the idle limit, at most a minute."""
+        return max(1, min(60, self.idle_seconds // 10))
+
 
 def session_end_reason(
     *, now: float, signed_in_at: float | None, last_seen_at: float | None, limits: SessionLimits
@@ -75,9 +81,23 @@ def session_end_reason(
     return None
 
 
-def seconds_left(*, now: float, signed_in_at: float, limits: SessionLimits) -> int:
-    """How long the session can last with no further request: the idle limit, or less near the absolute one."""
-    return max(0, int(min(limits.idle_seconds, limits.absolute_seconds - (now - signed_in_at))))
+def touch_due(*, now: float, last_seen_at: float | None, limits: SessionLimits) -> bool:
+    """Whether this request is recorded as the session's latest activity.
+
+    Recording it rewrites the session row, so a busy session does it once per `touch_seconds`, not on
+    every request. The idle limit then counts from up to that long before the real last request: an
+    idle session can end up to a minute early, never late.
+    """
+    return last_seen_at is None or now - last_seen_at >= limits.touch_seconds
+
+
+def seconds_left(
+    *, now: float, signed_in_at: float, limits: SessionLimits, last_seen_at: float | None = None
+) -> int:
+    """How long the session can last with no further request: what is left of the idle limit since the
+    activity last recorded, or less near the absolute limit."""
+    idle_left = limits.idle_seconds - (now - last_seen_at) if last_seen_at is not None else limits.idle_seconds
+    return max(0, math.ceil(min(idle_left, limits.absolute_seconds - (now - signed_in_at))))
 
 
 def end_message(reason: str, limits: SessionLimits) -> str:

@@ -132,6 +132,27 @@ class TestDashboard:
         assert body.index("Chase the referral") < body.index("Deletion to be confirmed")
         assert "Overdue 2 days" in body and "Due today" in body
 
+    def test_a_long_list_shows_those_due_first_and_says_there_are_more(
+        self, client_for, dsl, incident, pupil, monkeypatch
+    ):
+        from incidents.templatetags import ysi_actions
+
+        monkeypatch.setattr(ysi_actions, "DUE_SHOWN", 3)
+        for days in (9, 1, 7, 3, 5):
+            overdue_chase(incident, dsl, days=days)
+        body = client_for(dsl).get(reverse("incidents:dashboard")).content.decode()
+        shown = [f"Overdue {days} days" for days in (9, 7, 5)]
+        assert all(label in body for label in shown)
+        assert body.index(shown[0]) < body.index(shown[1]) < body.index(shown[2])
+        assert "Overdue 3 days" not in body and "Overdue 1 day<" not in body
+        assert "More dates are due than fit here: these are the 3 that fell due first." in body
+        # Reminders still read every one of them.
+        assert len(selectors_actions.due_items([incident.setting_id])) == 5
+
+    def test_a_short_list_says_nothing_of_more(self, client_for, dsl, incident, pupil):
+        overdue_chase(incident, dsl)
+        assert "More dates are due" not in client_for(dsl).get(reverse("incidents:dashboard")).content.decode()
+
     def test_another_settings_dsl_sees_none_of_it(self, client_for, dsl, other_dsl, incident):
         overdue_chase(incident, dsl)
         body = client_for(other_dsl).get(reverse("incidents:dashboard")).content.decode()

@@ -4,6 +4,7 @@ from datetime import timedelta
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 
@@ -64,6 +65,14 @@ class TestCreate:
         assert first.reference == f"YPSI-{year}-0001"
         assert second.reference == f"YPSI-{year}-0002"
         assert elsewhere.reference == f"YPSI-{year}-0001"
+
+    def test_references_go_on_from_the_years_counter(self, oakfield, dsl):
+        from incidents.models import ReferenceCounter
+
+        year = timezone.localtime().year
+        ReferenceCounter.objects.create(setting=oakfield, year=year, last_number=41)
+        assert incident_create(actor=dsl, setting=oakfield, summary="One.").reference == f"YPSI-{year}-0042"
+        assert ReferenceCounter.objects.get(setting=oakfield, year=year).last_number == 42
 
     def test_a_dsl_cannot_record_into_a_setting_they_do_not_lead(self, client_for, dsl, riverside):
         response = client_for(dsl).post(reverse("incidents:incident_create"), form_data(setting=riverside.pk))
@@ -307,3 +316,24 @@ def test_several_settings_show_which_setting_each_incident_belongs_to(client_for
     IncidentFactory(setting=second)
     page = client_for(dsl).get(reverse("incidents:incident_list")).content.decode()
     assert "Second Academy" in page
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="concurrent writers need PostgreSQL")
+def test_incidents_created_at_the_same_moment_get_different_references(oakfield, dsl):
+    from concurrent.futures import ThreadPoolExecutor
+    from threading import Barrier
+
+    start = Barrier(6)
+
+    def create(n: int) -> str:
+        try:
+            start.wait()
+            return incident_create(actor=dsl, setting=oakfield, summary=f"At once {n}.").reference
+        finally:
+            connection.close()
+
+    with ThreadPoolExecutor(6) as pool:
+        references = list(pool.map(create, range(6)))
+    assert len(set(references)) == 6
+    assert sorted(int(reference.rsplit("-", 1)[1]) for reference in references) == [1, 2, 3, 4, 5, 6]

@@ -7,6 +7,7 @@ from django.urls import reverse
 
 from incidents import access
 from incidents.models import Disclosure
+from tests.signin import session_write_due
 from tests.test_disclosures import NARRATIVE, form_data
 
 pytestmark = pytest.mark.django_db
@@ -41,7 +42,7 @@ class TestServerErrorWhileReporting:
     def test_a_session_write_failing_after_the_save_is_answered_the_same_and_resending_saves_once(
         self, client_for, oakfield, staff, monkeypatch
     ):
-        client = client_for(staff)
+        client = session_write_due(client_for(staff))
         client.raise_request_exception = False
         data = form_data(oakfield)
         # The database refuses the session row: Django turns that into SessionInterrupted (a 400).
@@ -57,7 +58,7 @@ class TestServerErrorWhileReporting:
         assert Disclosure.objects.count() == 1
 
     def test_a_lost_session_elsewhere_is_still_a_plain_400(self, client_for, dsl, monkeypatch):
-        client = client_for(dsl)
+        client = session_write_due(client_for(dsl))
         with monkeypatch.context() as patch:
             patch.setattr(Session, "save", _failing)
             response = client.post(reverse("incidents:incident_create"), {})

@@ -15,6 +15,7 @@ from django.test import Client, override_settings
 from django.urls import include, path, reverse
 
 from tests.factories import PASSWORD
+from tests.signin import session_write_due
 from tests.test_disclosures import form_data
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -147,7 +148,7 @@ def test_https_answers_carry_hsts_and_https_only_httponly_cookies(client_for, ds
     with override_settings(**HTTPS_ON):
         login_page = Client().get("/accounts/login/", secure=True)
         # The test client loads the middleware on its first request: this one, under HTTPS_ON.
-        home = client_for(dsl).get(reverse("incidents:dashboard"), secure=True)
+        home = session_write_due(client_for(dsl)).get(reverse("incidents:dashboard"), secure=True)
 
     assert login_page["Strict-Transport-Security"] == "max-age=31536000; includeSubDomains; preload"
     csrf = login_page.cookies["csrftoken"]

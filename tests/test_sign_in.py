@@ -201,6 +201,24 @@ class TestSessions:
         assert "nothing happened for 30 minutes" in response.text
         assert SecurityEvent.objects.filter(kind=Kind.SESSION_EXPIRED, user=staff, detail="idle").exists()
 
+    def test_a_busy_session_is_written_once_a_minute_not_on_every_page(self, client_for, staff):
+        from django.contrib.sessions.models import Session
+        from django.db import connection
+        from django.test.utils import CaptureQueriesContext
+
+        client = client_for(staff)
+        self._age(client, ysi_last_seen_at=5)
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get("/welcome/").status_code == 200
+        session_writes = [q for q in queries.captured_queries if q["sql"].startswith('UPDATE "django_session"')]
+        assert not session_writes
+        assert time.time() - client.session["ysi_last_seen_at"] >= 5
+        self._age(client, ysi_last_seen_at=61)
+        expiry_before = Session.objects.get(session_key=client.session.session_key).expire_date
+        assert client.get("/welcome/").status_code == 200
+        assert time.time() - client.session["ysi_last_seen_at"] < 5
+        assert Session.objects.get(session_key=client.session.session_key).expire_date > expiry_before
+
     def test_ten_hours_after_signing_in_the_session_ends_however_busy(self, client_for, staff):
         client = client_for(staff)
         self._age(client, ysi_signed_in_at=10 * 3600 - 60, ysi_last_seen_at=1)
@@ -286,6 +304,18 @@ class TestSessionRules:
     def test_seconds_left_shrink_near_the_absolute_limit(self):
         assert signin_rules.seconds_left(now=1000.0, signed_in_at=0.0, limits=self.limits) == 1800
         assert signin_rules.seconds_left(now=35000.0, signed_in_at=0.0, limits=self.limits) == 1000
+
+    def test_seconds_left_count_from_the_activity_last_recorded(self):
+        # Recorded 40 s ago (within the touch interval, so this request did not record itself).
+        assert signin_rules.seconds_left(now=1000.0, signed_in_at=0.0, last_seen_at=960.0, limits=self.limits) == 1760
+
+    def test_activity_is_recorded_at_most_once_a_minute_or_a_tenth_of_a_short_idle_limit(self):
+        assert self.limits.touch_seconds == 60
+        assert signin_rules.touch_due(now=100.0, last_seen_at=None, limits=self.limits)
+        assert not signin_rules.touch_due(now=159.0, last_seen_at=100.0, limits=self.limits)
+        assert signin_rules.touch_due(now=160.0, last_seen_at=100.0, limits=self.limits)
+        short = signin_rules.SessionLimits(idle_seconds=12, absolute_seconds=3600)
+        assert short.touch_seconds == 1
 
     @pytest.mark.parametrize(
         "roles, everyone, device, superuser, needed",

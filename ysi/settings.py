@@ -182,7 +182,9 @@ if SESSION_IDLE_SECONDS < 60 or SESSION_ABSOLUTE_SECONDS < SESSION_IDLE_SECONDS:
         "SESSION_IDLE_SECONDS must be at least 60 and SESSION_ABSOLUTE_SECONDS at least SESSION_IDLE_SECONDS."
     )
 SESSION_COOKIE_AGE = SESSION_IDLE_SECONDS
-SESSION_SAVE_EVERY_REQUEST = True
+# Not on every request: the sign-in middleware records a busy session's activity (and so saves it and
+# moves its expiry on) at most once a minute, which spares a write per page (incidents/signin_rules.py).
+SESSION_SAVE_EVERY_REQUEST = False
 
 # --- Headers and transport (issue 7; see SECURITY.md) ---
 # Production is served over HTTPS (TLS ends at nginx, which says so in X-Forwarded-Proto; gunicorn

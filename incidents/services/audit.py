@@ -44,7 +44,9 @@ def chain_append(entry: Entry) -> Entry:
     fields = CHAINED[type(entry)]
     if entry.at is None:
         entry.at = timezone.now()
-    with transaction.atomic():
+    # No savepoint of its own: nothing here is caught and carried on from, and an entry that fails
+    # must take the change it describes down with it anyway. Two statements fewer on every write and read.
+    with transaction.atomic(savepoint=False):
         head = _locked_head(type(entry)._meta.db_table, entry.setting_id)
         row = {name: getattr(entry, name) for name in fields}
         entry.prev_hash = head.last_hash

@@ -9,15 +9,24 @@ from incidents.models.incident import CASE_VIEW_ROLES
 
 register = template.Library()
 
+# The dashboard lists the most pressing dates; a trust with hundreds waiting sees that there are more.
+DUE_SHOWN = 50
+
 
 @register.inclusion_tag("incidents/_due_panel.html", takes_context=True)
 def due_panel(context) -> dict:
     user = context["request"].user
     today = timezone.localdate()
-    overdue, upcoming = due.split(
-        selectors_actions.due_items(access.setting_ids_with_roles(user, CASE_VIEW_ROLES)), today
-    )
-    return {"overdue": overdue, "upcoming": upcoming, "today": today}
+    items = selectors_actions.due_items(access.setting_ids_with_roles(user, CASE_VIEW_ROLES), oldest=DUE_SHOWN + 1)
+    shown = due.oldest_first(items)[:DUE_SHOWN]
+    overdue, upcoming = due.split(shown, today)
+    return {
+        "overdue": overdue,
+        "upcoming": upcoming,
+        "today": today,
+        "shown": len(shown),
+        "more": len(items) > DUE_SHOWN,
+    }
 
 
 @register.inclusion_tag("incidents/_viewings_to_confirm.html", takes_context=True)

@@ -91,7 +91,12 @@ def _seconds_left(request: HttpRequest) -> int:
     signed_in_at = request.session.get(security.SIGNED_IN_AT)
     if signed_in_at is None:
         return settings.SESSION_IDLE_SECONDS
-    return signin_rules.seconds_left(now=security.now_ts(), signed_in_at=signed_in_at, limits=security.session_limits())
+    return signin_rules.seconds_left(
+        now=security.now_ts(),
+        signed_in_at=signed_in_at,
+        last_seen_at=request.session.get(security.LAST_SEEN_AT),
+        limits=security.session_limits(),
+    )
 
 
 @login_required

@@ -257,8 +257,12 @@ class TestWhatIsMarkedSafe:
         # The QR code for setting up an authenticator: segno draws it from the QR matrix, so no text of
         # the address it encodes (the username) appears in it (tests/test_sign_in.py, hostile username).
         "incidents/qr.py": 1,
+        # The chronology's rows: format_html_join escapes every value (summary, actor, kind).
+        "incidents/templatetags/ysi_chronology.py": 1,
     }
-    MARKERS = re.compile(r"\|\s*safe(seq)?\b|mark_safe\(|format_html\(|SafeString|autoescape\s+off|\{%\s*autoescape")
+    MARKERS = re.compile(
+        r"\|\s*safe(seq)?\b|mark_safe\(|format_html(_join)?\(|SafeString|autoescape\s+off|\{%\s*autoescape"
+    )
 
     def test_only_reviewed_places_hand_templates_markup(self):
         found = {}
@@ -269,6 +273,25 @@ class TestWhatIsMarkedSafe:
                 if count := len(self.MARKERS.findall(path.read_text(encoding="utf-8"))):
                     found[str(path.relative_to(settings.BASE_DIR))] = count
         assert found == self.REVIEWED
+
+    def test_chronology_rows_escape_the_summary_the_actor_and_the_kind(self):
+        from types import SimpleNamespace
+
+        from django.utils import timezone
+
+        from incidents.templatetags.ysi_chronology import chronology_rows
+
+        entry = SimpleNamespace(
+            at=timezone.now(),
+            actor_id=1,
+            actor='<img src=x onerror="alert(1)">',
+            summary="</span><script>alert(2)</script>",
+            get_kind_display=lambda: "<b>kind</b>",
+        )
+        html = chronology_rows([entry])
+        assert "<script>" not in html and "<img" not in html and "<b>" not in html
+        assert "&lt;/span&gt;&lt;script&gt;alert(2)&lt;/script&gt;" in html
+        assert "&lt;img src=x onerror=&quot;alert(1)&quot;&gt;" in html
 
     def test_charts_escape_every_label(self):
         svg = charts.bar_chart(
