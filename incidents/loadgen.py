@@ -22,10 +22,26 @@ from django.core.management.color import no_style
 from django.db import connection, transaction
 
 from incidents import audit_chain, rules, workflow
+from incidents.loadgen_casework import (
+    COLUMNS,
+    CONVERSATION_HELD,
+    DELETION_ASKED,
+    DISCLOSURE_SOURCES,
+    FROM_DISCLOSURE,
+    PARENTS_DECIDED,
+    RISK_ASSESSED,
+    VIEWED,
+    Case,
+    CaseWork,
+    age_on,
+    hyphenated,
+    ts,
+)
 from incidents.models import (
     AccessLogEntry,
     AuditChainHead,
     ChronologyEntry,
+    Decision,
     Incident,
     Involvement,
     Membership,
@@ -80,6 +96,16 @@ STATUS_MIX = (
     (workflow.REPORTED, 0.08, ()),
 )
 STATUS_WEIGHTS = [share for _, share, _ in STATUS_MIX]
+STATUS_LABELS = {value: str(label) for value, label in Incident.Status.choices}
+# Of incidents with each final status, the share judged aggravated.
+AGGRAVATED_SHARE = {
+    workflow.CLOSED: 0.05,
+    workflow.MANAGED_IN_SETTING: 0.05,
+    workflow.REFERRED: 0.75,
+    workflow.UNDER_REVIEW: 0.3,
+    workflow.REPORTED: 0.0,
+}
+NO_DETAILS: dict = {}
 INVOLVEMENT_ROLES = [choice for choice in Involvement.Role.values]
 HISTORY_DAYS = 3 * 365
 
@@ -135,6 +161,8 @@ class Writer:
     def __init__(self) -> None:
         self.postgres = connection.vendor == "postgresql"
         self.rows_written = 0
+        # Only a superuser may turn off row triggers (foreign-key checks); anyone else loads with them on.
+        self.skip_row_triggers = self.postgres and _is_superuser()
 
     def write(self, table: Table) -> None:
         if not table.rows:
@@ -155,6 +183,13 @@ class Writer:
         table.rows.clear()
 
 
+def _is_superuser() -> bool:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT rolsuper FROM pg_roles WHERE rolname = current_user")
+        row = cursor.fetchone()
+    return bool(row and row[0])
+
+
 def _copy_text(value) -> str:
     if value is None:
         return r"\N"
@@ -163,14 +198,12 @@ def _copy_text(value) -> str:
     return str(value)
 
 
-def _ts(moment: datetime) -> str:
-    """UTC, no offset: Django keeps SQLite times that way and sets PostgreSQL sessions to UTC."""
-    return moment.strftime("%Y-%m-%d %H:%M:%S")
+_ts = ts
 
 
 def _next_ids() -> dict[type, int]:
-    models = (Setting, User, Membership, YoungPerson, Incident, Involvement, ChronologyEntry, AccessLogEntry,
-              ReferenceCounter, AuditChainHead)
+    models = (Setting, User, Membership, YoungPerson, Incident, Involvement, *COLUMNS, ChronologyEntry,
+              AccessLogEntry, ReferenceCounter, AuditChainHead)
     with connection.cursor() as cursor:
         ids = {}
         for model in models:
@@ -180,7 +213,7 @@ def _next_ids() -> dict[type, int]:
     return ids
 
 
-class Generator:
+class Generator(CaseWork):
     def __init__(self, *, seed: int, password: str, long_chronology: int, block_incidents: int = 200_000,
                  progress: Callable[[str], None] = lambda line: None) -> None:
         self.rng = random.Random(seed)  # noqa: S311 # nosec B311 # fictional data, reproducible on purpose
@@ -208,6 +241,8 @@ class Generator:
                                        "created_at", "updated_at", "version"]),
             Involvement: Table(Involvement, ["id", "setting_id", "code", "incident_id", "young_person_id", "role",
                                              "created_at"]),
+            # The casework, parents before children (incidents/loadgen_casework.py).
+            **{model: Table(model, columns) for model, columns in COLUMNS.items()},
             ChronologyEntry: Table(ChronologyEntry, ["id", *audit_chain.CHRONOLOGY_FIELDS, "prev_hash",
                                                      "entry_hash"]),
             AccessLogEntry: Table(AccessLogEntry, ["id", *audit_chain.ACCESS_FIELDS, "prev_hash", "entry_hash"]),
@@ -216,11 +251,18 @@ class Generator:
         }
         self.writer = Writer()
         self.counts = dict.fromkeys(self.tables, 0)
+        # Codes must differ between runs into one database, so they do not come from the seeded generator.
+        self.code_rng = random.Random()  # noqa: S311 # nosec B311 # unique, not secret
+        self._init_casework()
 
     def _id(self, model: type) -> int:
         value = self.ids[model]
         self.ids[model] = value + 1
         return value
+
+    def _code(self) -> str:
+        """A UUID's 32 hex digits (what COPY takes; and hyphenated where a hash reads it, see `_uuid`)."""
+        return f"{self.code_rng.getrandbits(128):032x}"
 
     def _add(self, model: type, row: tuple) -> None:
         self.tables[model].rows.append(row)
@@ -276,6 +318,11 @@ class Generator:
     def _flush(self) -> None:
         # Parents before children, so foreign keys hold at every statement; one block per transaction.
         with transaction.atomic():
+            if self.writer.skip_row_triggers:
+                # The rows are consistent by construction (the tests check every reference), so PostgreSQL
+                # need not check each foreign key row by row; append-only triggers fire on UPDATE and DELETE only.
+                with connection.cursor() as cursor:
+                    cursor.execute("SET LOCAL session_replication_role = replica")
             for table in self.tables.values():
                 self.writer.write(table)
 
@@ -294,19 +341,20 @@ class Generator:
             setting_id, uuid.uuid4().hex, f"Generated {place.title()} {number:05d}", kind, child, place, "", "",
             "101", "", "", rules.DEFAULT_RULE_SET, "GEN", _ts(created), 1,
         ))
-        staff = {}
+        self.staff, self.staff_names = {}, {}
         for suffix, role in STAFF_ROLES:
-            user_id = self._user(f"gen{number:05d}-{suffix}", suffix.title(), f"Setting{number:05d}", created)
+            last_name = f"Setting{number:05d}"
+            user_id = self._user(f"gen{number:05d}-{suffix}", suffix.title(), last_name, created)
             self._add(Membership, (self._id(Membership), setting_id, user_id, role, 1, _ts(created)))
-            staff[role] = user_id
-        readers = [(staff[role], role) for role in (Membership.Role.DSL, Membership.Role.DEPUTY,
-                                                      Membership.Role.HEADTEACHER)]
+            self.staff[role] = user_id
+            self.staff_names[role] = f"{suffix.title()} {last_name}"  # as str(user) gives it
+        readers = [(self.staff[role], role) for role in (Membership.Role.DSL, Membership.Role.DEPUTY,
+                                                           Membership.Role.HEADTEACHER)]
 
         people = [self._young_person(setting_id, created) for _ in range(max(3, round(incidents * 1.1)))]
         counters: dict[int, int] = {}
         for n in range(incidents):
-            self._incident(setting_id, people, counters, staff[Membership.Role.DSL], readers,
-                           long=long_chronology and n == 0)
+            self._incident(setting_id, people, counters, readers, long=long_chronology and n == 0)
         for year, last in counters.items():
             self._add(ReferenceCounter, (self._id(ReferenceCounter), setting_id, year, last))
         self._close_chains(setting_id)
@@ -341,23 +389,26 @@ class Generator:
         ))
         return person_id, born
 
-    def _incident(self, setting_id: int, people: list[tuple[int, date]], counters: dict[int, int], dsl: int,
+    def _incident(self, setting_id: int, people: list[tuple[int, date]], counters: dict[int, int],
                   readers: list[tuple[int, str]], *, long: bool) -> None:
         rng = self.rng
+        dsl = self.staff[Membership.Role.DSL]
         incident_id = self._id(Incident)
-        code = uuid.uuid4()
+        code = self._code()
         reported = self.now - timedelta(seconds=rng.randint(3600, HISTORY_DAYS * 86400))
         year = reported.year
         counters[year] = counters.get(year, 0) + 1
         reference = f"GEN-{year}-{counters[year]:04d}"
         status, _, path = rng.choices(STATUS_MIX, weights=STATUS_WEIGHTS)[0]
-        aggravated = rng.random() < 0.3
+        # Aggravated incidents are mostly the referred ones; the rules would refer most of them.
+        aggravated = rng.random() < AGGRAVATED_SHARE[status]
         if status == workflow.REPORTED:
             classification, subtype = Incident.Classification.UNCLASSIFIED, ""
         elif aggravated:
             classification, subtype = Incident.Classification.AGGRAVATED, rng.choice(Incident.AGGRAVATED_SUBTYPES)
         else:
             classification, subtype = Incident.Classification.EXPERIMENTAL, rng.choice(Incident.EXPERIMENTAL_SUBTYPES)
+        adult_involved = subtype == Incident.Subtype.ADULT_INVOLVED
         involved = rng.sample(people, k=min(len(people), rng.choice((1, 1, 2, 2, 2, 3))))
         occurred = reported - timedelta(days=rng.randint(0, 10))
         # Nobody can be involved before they were born: the generator keeps the rule the services check.
@@ -365,46 +416,78 @@ class Generator:
         summary = rng.choice(SUMMARIES)
         if long:
             summary = f"{LONG_CHRONOLOGY_MARKER} {summary}"
+        disclosed = rng.random() < FROM_DISCLOSURE
+        source, came_to_attention = (rng.choice(DISCLOSURE_SOURCES) if disclosed
+                                     else (None, rng.choice(Incident.CameToAttention.values)))
+        creator = self.staff[Membership.Role.STAFF] if disclosed else dsl
         updated = reported + timedelta(days=len(path) * 7)
         self._add(Incident, (
-            incident_id, setting_id, code.hex, reference, status, _ts(reported), occurred_on.isoformat(),
-            int(rng.random() < 0.2), rng.choice(Incident.CameToAttention.values), summary, int(rng.random() < 0.6),
+            incident_id, setting_id, code, reference, status, _ts(reported), occurred_on.isoformat(),
+            int(rng.random() < 0.2), came_to_attention, summary, int(rng.random() < 0.6),
             int(rng.random() < 0.4), int(rng.random() < 0.5), rng.choice(PLATFORMS),
             rng.choice(Incident.Spread.values), classification, subtype,
-            Incident.AdultsInvolved.YES if subtype == Incident.Subtype.ADULT_INVOLVED else Incident.AdultsInvolved.NO,
-            "", dsl, dsl, _ts(reported), _ts(min(updated, self.now)), 1 + len(path),
+            Incident.AdultsInvolved.YES if adult_involved else Incident.AdultsInvolved.NO,
+            "", dsl, creator, _ts(reported), _ts(min(updated, self.now)), 1 + len(path),
         ))
 
-        at = reported
-        no_details: dict = {}
-
-        def entry(kind: str, text: str) -> None:
-            self._chained(ChronologyEntry, audit_chain.CHRONOLOGY_FIELDS,
-                          (setting_id, incident_id, min(at, self.now), dsl, kind, text, no_details))
-
-        entry(ChronologyEntry.Kind.CREATED, f"Incident {reference} recorded (status: Reported).")
+        case = Case(setting_id, incident_id, hyphenated(code), reference, status, reported, reported, involved,
+                    tuple(sorted(min(age_on(born, occurred_on), rules.OLDEST_AGE) for _, born in involved)),
+                    classification, adult_involved)
+        self._entry(case, creator, ChronologyEntry.Kind.CREATED, f"Incident {reference} recorded (status: Reported).")
+        if disclosed:
+            self._disclosure(case, source, summary, acknowledged=status != workflow.REPORTED or rng.random() < 0.7)
         for (person_id, _), role in zip(involved, rng.sample(INVOLVEMENT_ROLES, k=len(involved)), strict=True):
-            at += timedelta(minutes=rng.randint(1, 30))
-            self._add(Involvement, (self._id(Involvement), setting_id, uuid.uuid4().hex, incident_id, person_id, role,
+            at = self._when(case, minutes=rng.randint(1, 30))
+            self._add(Involvement, (self._id(Involvement), setting_id, self._code(), incident_id, person_id, role,
                                     _ts(at)))
-            entry(ChronologyEntry.Kind.PERSON_ADDED, f"Young person added ({role}).")
-        previous = workflow.REPORTED
-        for step in path:
-            at += timedelta(days=rng.randint(1, 7))
-            entry(ChronologyEntry.Kind.STATUS, f"Status: {Incident.Status(previous).label} → "
-                                               f"{Incident.Status(step).label}.")
-            previous = step
+            self._entry(case, dsl, ChronologyEntry.Kind.PERSON_ADDED, f"Young person added ({role}).")
+        if path:
+            self._when(case, days=rng.randint(1, 7))
+            self._status(case, workflow.REPORTED, workflow.UNDER_REVIEW)
+        if status not in (workflow.REPORTED, workflow.UNDER_REVIEW):
+            self._casework(case, viewing=rng.random() < VIEWED)
         for _ in range(self.long_chronology if long else int(rng.random() < 0.5)):
-            at += timedelta(hours=rng.randint(1, 48))
-            entry(ChronologyEntry.Kind.NOTE, rng.choice(NOTES))
+            self._when(case, hours=rng.randint(1, 48))
+            self._entry(case, dsl, ChronologyEntry.Kind.NOTE, rng.choice(NOTES))
 
-        path_text = f"/incidents/{code}/"
+        path_text = f"/incidents/{case.code}/"
         for _ in range(rng.randint(1, 5)):
             seen = min(self.now, reported + timedelta(hours=rng.randint(1, 24 * 60)))
             reader, role = rng.choice(readers)
             self._chained(AccessLogEntry, audit_chain.ACCESS_FIELDS,
                           (setting_id, incident_id, reader, role, seen, AccessLogEntry.Action.VIEW_INCIDENT, path_text,
                            "127.0.0.1"))
+
+    def _casework(self, case: Case, *, viewing: bool) -> None:
+        """The review, the decision and what followed, for an incident referred, managed or closed."""
+        rng = self.rng
+        outcome = self._review(case, rule_set=rules.DEFAULT_RULE_SET, viewing=viewing)
+        first_person = case.people[0][0]
+        if outcome in Decision.REFERRALS:
+            self._referral(case, outcome)
+        elif rng.random() < RISK_ASSESSED:
+            self._risk_assessment(case, rules.DEFAULT_RULE_SET)
+        if viewing:
+            self._viewing(case, first_person)
+        if rng.random() < PARENTS_DECIDED:
+            self._parents(case, first_person)
+        if rng.random() < CONVERSATION_HELD:
+            self._conversation(case, first_person)
+        if rng.random() < DELETION_ASKED:
+            self._deletion(case, first_person, confirm=case.status == workflow.CLOSED or rng.random() < 0.5)
+        if case.status == workflow.CLOSED:
+            self._when(case, days=rng.randint(1, 14))
+            self._status(case, workflow.MANAGED_IN_SETTING, workflow.CLOSED)
+
+    def _entry(self, case: Case, actor: int, kind: str, text: str, details: dict | None = None, *,
+               at: datetime | None = None) -> None:
+        self._chained(ChronologyEntry, audit_chain.CHRONOLOGY_FIELDS,
+                      (case.setting_id, case.incident_id, at or case.at, actor, kind, text,
+                       NO_DETAILS if details is None else details))
+
+    def _status(self, case: Case, previous: str, status: str) -> None:
+        self._entry(case, self.staff[Membership.Role.DSL], ChronologyEntry.Kind.STATUS,
+                    f"Status: {STATUS_LABELS[previous]} → {STATUS_LABELS[status]}.")
 
 
 def refusal_reason() -> str | None:

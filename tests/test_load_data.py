@@ -6,22 +6,38 @@ from io import StringIO
 import pytest
 from django.core.management import CommandError, call_command
 from django.db.models import Count, F, Max
+from django.urls import reverse
 
-from incidents import loadgen
+from incidents import loadgen, workflow
 from incidents.models import (
     AccessLogEntry,
     ChronologyEntry,
+    Conversation,
+    Decision,
+    DeletionDecision,
+    DeletionRequest,
+    Device,
+    Disclosure,
     Incident,
     Involvement,
     Membership,
+    ParentsDecision,
     ReferenceCounter,
+    Referral,
+    ReviewMeeting,
+    RiskAssessment,
     Setting,
+    SignOff,
+    StoredAssessment,
     User,
+    ViewingRecord,
     YoungPerson,
 )
 from incidents.services.audit import verify_audit_trail
 from incidents.services.chronology import chronology_record
+from incidents.services.exports import Requester, verify_pdf
 from incidents.services.incidents import incident_create
+from incidents.services.records import export_incident_record
 from manage import _load_data_arguments
 
 
@@ -61,8 +77,9 @@ def test_it_makes_the_numbers_asked_for_and_marks_them_generated(db):
     assert Incident.objects.count() == 120
     # One DSL, deputy, headteacher and member of staff per setting, plus a lead for each trust.
     assert Membership.objects.filter(role=Membership.Role.DSL).count() == 6
+    # Each record of the casework comes with the chronology entry its service writes.
     per_incident = ChronologyEntry.objects.count() / Incident.objects.count()
-    assert 3.5 <= per_incident <= 7.5
+    assert 8 <= per_incident <= 16
     assert AccessLogEntry.objects.count() >= Incident.objects.count()
     assert Involvement.objects.count() >= Incident.objects.count()
 
@@ -163,3 +180,94 @@ def test_generated_audit_chains_verify_and_take_new_entries(db):
 
     assert breaks == []
     assert checked == ChronologyEntry.objects.count() + AccessLogEntry.objects.count()
+
+
+CASEWORK = (Disclosure, ReviewMeeting, StoredAssessment, Decision, RiskAssessment, Referral, Device, ParentsDecision,
+            Conversation, DeletionDecision, DeletionRequest, ViewingRecord)
+REVIEWED = (workflow.REFERRED, workflow.MANAGED_IN_SETTING, workflow.CLOSED)
+
+
+def test_the_casework_comes_in_plausible_proportions(db):
+    generate(4, 400, long_chronology=0)
+    incidents = Incident.objects.count()
+    reviewed = Incident.objects.filter(status__in=REVIEWED).count()
+    referred = Incident.objects.filter(status=workflow.REFERRED).count()
+
+    assert 0.6 * incidents <= Disclosure.objects.count() <= 0.9 * incidents
+    assert ReviewMeeting.objects.count() == Decision.objects.count() == reviewed
+    assert Referral.objects.count() == referred
+    assert StoredAssessment.objects.count() == reviewed + RiskAssessment.objects.count()
+    assert 0 < RiskAssessment.objects.count() < reviewed - referred
+    assert 0.4 * reviewed <= ParentsDecision.objects.count() <= 0.9 * reviewed
+    assert 0.2 * reviewed <= Conversation.objects.count() <= 0.8 * reviewed
+    assert DeletionDecision.objects.count() == DeletionRequest.objects.count() > 0.1 * reviewed
+    assert Device.objects.count() <= referred
+    # The policy: imagery should almost never be viewed.
+    assert ViewingRecord.objects.count() <= 0.02 * incidents
+
+
+def test_every_casework_row_carries_the_setting_of_its_incident(db):
+    generate(3, 150, long_chronology=0)
+
+    for model in CASEWORK:
+        assert model.objects.exists() or model in (Device, ViewingRecord), model
+        assert not model.objects.exclude(setting=F("incident__setting")).exists(), model
+    assert not SignOff.objects.exclude(setting=F("decision__setting")).exists()
+    assert not Disclosure.objects.exclude(reporter__memberships__setting=F("setting")).exists()
+    for model in (ParentsDecision, Conversation, DeletionRequest):
+        assert not model.objects.exclude(young_person__setting=F("setting")).exists(), model
+        # The young person is one involved in the incident.
+        assert not model.objects.exclude(young_person__involvements__incident=F("incident")).exists(), model
+    # Every row keeps the model's own rules (constraints included), as a row saved by the services would.
+    for model in (*CASEWORK, SignOff):
+        for row in model.objects.all()[:40]:
+            row.full_clean()
+
+
+def test_decisions_follow_the_final_status(db):
+    generate(3, 300, long_chronology=0)
+
+    for incident in Incident.objects.prefetch_related("decisions__sign_off"):
+        decisions = list(incident.decisions.all())
+        if incident.status not in REVIEWED:
+            assert decisions == []
+            continue
+        (decision,) = decisions
+        if incident.status == workflow.REFERRED:
+            assert decision.is_referral and decision.status == Decision.Status.RECORDED
+            assert incident.referrals.exists()
+        else:
+            assert decision.outcome == Decision.Outcome.MANAGE_IN_SETTING
+            assert decision.reason
+            if incident.status == workflow.CLOSED or decision.status == Decision.Status.SIGNED:
+                assert decision.status == Decision.Status.SIGNED
+                # The headteacher signed exactly what the decision says today.
+                assert decision.sign_off.still_matches
+                assert decision.sign_off.signed_by.memberships.get(setting=incident.setting).role == "headteacher"
+            else:
+                assert decision.status == Decision.Status.AWAITING_SIGN_OFF
+        assert decision.departs_from_recommendation == (decision.assessment.refers and not decision.is_referral)
+    assert Decision.objects.filter(status=Decision.Status.SIGNED).count() == SignOff.objects.count()
+
+
+def test_a_generated_incident_shows_and_exports_its_whole_record(db, client_for, signing_key):
+    generate(2, 60, long_chronology=0)
+    incident = (
+        Incident.objects.filter(status=workflow.CLOSED, decisions__sign_off__isnull=False)
+        .annotate(n=Count("chronology"))
+        .order_by("-n")
+        .first()
+    )
+    dsl = User.objects.get(username=f"gen{incident.setting_id:05d}-dsl")
+
+    client = client_for(dsl)
+    decision = incident.decisions.get()
+
+    assert client.get(incident.get_absolute_url()).status_code == 200
+    response = client.get(reverse("incidents:decision_detail", args=[decision.code]))
+    assert response.status_code == 200
+    assert "the decision still matches it" in response.content.decode()
+    _, pdf = export_incident_record(incident=incident, requester=Requester(user=dsl, role="dsl"))
+    assert verify_pdf(pdf).ok
+    checked, breaks = verify_audit_trail()
+    assert breaks == []

@@ -10,8 +10,9 @@ from incidents import loadgen
 class Command(BaseCommand):
     help = (
         "Generate fictional load data: N settings (most small, a few large, about half grouped in trusts) "
-        "holding M incidents with young people, involvements, chronology and access-log rows. Refuses a "
-        "database that holds any setting it did not generate."
+        "holding M incidents with young people, involvements, disclosures, reviews, assessments, decisions and "
+        "sign-offs, actions (referrals, parents, conversations, deletions, a few devices and viewings), chronology "
+        "and access-log rows. Refuses a database that holds any setting it did not generate."
     )
 
     def add_arguments(self, parser):
