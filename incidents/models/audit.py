@@ -89,7 +89,11 @@ class ChronologyEntry(models.Model):
         return f"{self.at:%Y-%m-%d %H:%M} {self.get_kind_display()}"
 
     def get_kind_display(self) -> str:
-        return str(labels_of(self.Kind).get(self.kind, self.kind.replace("_", " ").capitalize()))
+        return self.kind_label(self.kind)
+
+    @classmethod
+    def kind_label(cls, kind: str) -> str:
+        return str(labels_of(cls.Kind).get(kind, kind.replace("_", " ").capitalize()))
 
 
 class AccessLogEntry(models.Model):

@@ -16,7 +16,13 @@ class User(AbstractUser):
         ordering = ["last_name", "first_name", "username"]
 
     def __str__(self) -> str:
-        return self.get_full_name() or self.username
+        return self.display_name(self.first_name, self.last_name, self.username)
+
+    @staticmethod
+    def display_name(first_name: str, last_name: str, username: str) -> str:
+        """How a person is named on every page, from the three columns alone (for long lists read
+        without building a User for each line)."""
+        return f"{first_name} {last_name}".strip() or username
 
 
 def _rule_set_choices() -> list[tuple[str, str]]:

@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.dates import MONTHS_3
 from django.utils.html import format_html_join
 
-from incidents.models import ChronologyEntry
+from incidents.selectors import ChronologyLine
 
 register = template.Library()
 
@@ -28,11 +28,10 @@ def when_shown(moment) -> str:
 
 
 @register.simple_tag
-def chronology_rows(entries: Iterable[ChronologyEntry]) -> str:
+def chronology_rows(lines: Iterable[ChronologyLine]) -> str:
     """format_html_join escapes every value: the summary, the actor's name and the kind alike."""
     rows = []
-    for entry in entries:
-        local = timezone.localtime(entry.at)
-        actor = entry.actor if entry.actor_id else "System"
-        rows.append((local.isoformat(), when_shown(local), actor, entry.get_kind_display(), entry.summary))
+    for line in lines:
+        local = timezone.localtime(line.at)
+        rows.append((local.isoformat(), when_shown(local), line.actor or "System", line.kind, line.summary))
     return format_html_join("", ROW, rows)

@@ -75,7 +75,7 @@ def incident_detail(request: HttpRequest, code: str) -> HttpResponse:
     context = {
         "incident": incident,
         "people": selectors.people_in_incident(incident),
-        "chronology": selectors.chronology_of(incident),
+        "chronology": selectors.chronology_lines(incident),
         "can_edit": can_edit,
         "can_open_people": not access.has_single_grant(request.user, incident),
         "note_form": NoteForm(),

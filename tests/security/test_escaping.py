@@ -275,20 +275,18 @@ class TestWhatIsMarkedSafe:
         assert found == self.REVIEWED
 
     def test_chronology_rows_escape_the_summary_the_actor_and_the_kind(self):
-        from types import SimpleNamespace
-
         from django.utils import timezone
 
+        from incidents.selectors import ChronologyLine
         from incidents.templatetags.ysi_chronology import chronology_rows
 
-        entry = SimpleNamespace(
+        line = ChronologyLine(
             at=timezone.now(),
-            actor_id=1,
             actor='<img src=x onerror="alert(1)">',
+            kind="<b>kind</b>",
             summary="</span><script>alert(2)</script>",
-            get_kind_display=lambda: "<b>kind</b>",
         )
-        html = chronology_rows([entry])
+        html = chronology_rows([line])
         assert "<script>" not in html and "<img" not in html and "<b>" not in html
         assert "&lt;/span&gt;&lt;script&gt;alert(2)&lt;/script&gt;" in html
         assert "&lt;img src=x onerror=&quot;alert(1)&quot;&gt;" in html
