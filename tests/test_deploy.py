@@ -52,6 +52,19 @@ def test_gunicorn_keeps_nothing_on_disk_and_trusts_only_the_local_proxy():
     assert config["graceful_timeout"] >= config["timeout"] // 2
 
 
+def test_gunicorn_workers_start_ready_and_do_not_all_recycle_at_once():
+    from django.template import engines
+
+    config = runpy.run_path(str(DEPLOY / "gunicorn.conf.py"))
+    assert config["preload_app"] is True
+    # Two workers sharing the load evenly reach max_requests together unless the jitter is wide.
+    assert config["max_requests_jitter"] >= config["max_requests"] // 4
+    loader = engines["django"].engine.template_loaders[0]
+    loader.reset()
+    config["when_ready"](None)  # with the database blocked (no django_db mark): it must not query
+    assert "incidents/incident_detail.html" in {key.split("-")[0] for key in loader.get_template_cache}
+
+
 def render(tmp_path: Path) -> Path:
     env = dict(os.environ, STATIC_ROOT=str(tmp_path / "static"), LOG_DIR=str(tmp_path), RUN_DIR=str(tmp_path))
     subprocess.run([sys.executable, str(DEPLOY / "render-nginx"), str(tmp_path / "conf")], env=env, check=True)
