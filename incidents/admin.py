@@ -34,7 +34,9 @@ class SettingAdmin(SimpleHistoryAdmin):
     inlines = [MembershipInline]
 
 
-class ReadOnlyAdmin(SimpleHistoryAdmin):
+class ReadOnlyMixin:
+    """Shown in the admin, never added, changed or deleted there."""
+
     def has_add_permission(self, request) -> bool:
         return False
 
@@ -43,6 +45,10 @@ class ReadOnlyAdmin(SimpleHistoryAdmin):
 
     def has_delete_permission(self, request, obj=None) -> bool:
         return False
+
+
+class ReadOnlyAdmin(ReadOnlyMixin, SimpleHistoryAdmin):
+    pass
 
 
 @admin.register(Incident)
@@ -108,17 +114,8 @@ from incidents.models import SecurityEvent  # noqa: E402
 
 
 @admin.register(SecurityEvent)
-class SecurityEventAdmin(admin.ModelAdmin):
+class SecurityEventAdmin(ReadOnlyMixin, admin.ModelAdmin):
     list_display = ["at", "kind", "username", "ip_address", "detail"]
     list_filter = ["kind"]
     search_fields = ["username", "ip_address"]
     date_hierarchy = "at"
-
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
