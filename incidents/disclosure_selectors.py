@@ -1,7 +1,8 @@
 """Reads for the reporting pages, the DSL's queue and the incident's reports."""
 
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
+from uuid import UUID
 
 from django.db.models import QuerySet
 from django.utils import timezone
@@ -40,27 +41,82 @@ def own_annotations(disclosure: Disclosure, user: User) -> QuerySet[DisclosureAn
 
 @dataclass(frozen=True)
 class QueueRow:
-    disclosure: Disclosure
+    """One report in the DSL's queue, as plain values: the dashboard lists up to a hundred."""
+
+    code: UUID
+    reference: str
+    incident_code: UUID
+    immediate_risk: bool
+    reported_at: datetime
     age: timedelta
+    acknowledged_at: datetime | None = None
+    acknowledged_by: str = ""
 
     @property
     def overdue(self) -> bool:
-        return self.disclosure.acknowledged_at is None and self.age > OVERDUE_AFTER
+        return self.acknowledged_at is None and self.age > OVERDUE_AFTER
+
+    @property
+    def time_to_dsl(self) -> timedelta | None:
+        return self.acknowledged_at - self.reported_at if self.acknowledged_at else None
 
 
-def disclosure_queue(user: User, *, newest_first: bool = False) -> tuple[list[QueueRow], list[QueueRow]]:
-    """Unacknowledged reports (oldest first unless asked otherwise) and those acknowledged this week."""
+@dataclass(frozen=True)
+class Queue:
+    waiting: list[QueueRow]
+    # How many wait in all: more than QUEUE_LIMIT must never look like QUEUE_LIMIT.
+    waiting_total: int
+    acknowledged: list[QueueRow]
+
+
+_QUEUE_FIELDS = (
+    "code",
+    "reference",
+    "incident__code",
+    "immediate_risk",
+    "reported_at",
+    "acknowledged_at",
+    "acknowledged_by__first_name",
+    "acknowledged_by__last_name",
+    "acknowledged_by__username",
+)
+
+
+def _queue_rows(queryset: QuerySet[Disclosure], now: datetime) -> list[QueueRow]:
+    rows = []
+    for code, reference, incident_code, risk, reported_at, acked_at, first, last, username in queryset.values_list(
+        *_QUEUE_FIELDS
+    ):
+        rows.append(
+            QueueRow(
+                code=code,
+                reference=reference,
+                incident_code=incident_code,
+                immediate_risk=risk,
+                reported_at=reported_at,
+                age=now - reported_at,
+                acknowledged_at=acked_at,
+                acknowledged_by=User.display_name(first, last, username) if acked_at and username else "",
+            )
+        )
+    return rows
+
+
+def disclosure_queue(user: User, *, newest_first: bool = False) -> Queue:
+    """Unacknowledged reports (oldest first unless asked otherwise), how many wait in all, and those
+    acknowledged this week."""
     now = timezone.now()
-    visible = access.disclosures_visible_to(user).select_related("setting", "incident", "acknowledged_by")
-    waiting = visible.filter(acknowledged_at__isnull=True).order_by(
-        *(["-reported_at", "-id"] if newest_first else ["reported_at", "id"])
-    )[:QUEUE_LIMIT]
-    done = visible.filter(acknowledged_at__gte=now - RECENTLY_ACKNOWLEDGED).order_by("-reported_at", "-id")[
-        :QUEUE_LIMIT
-    ]
-    return (
-        [QueueRow(d, now - d.reported_at) for d in waiting],
-        [QueueRow(d, now - d.reported_at) for d in done],
+    visible = access.disclosures_visible_to(user)
+    unacknowledged = visible.filter(acknowledged_at__isnull=True)
+    waiting = _queue_rows(
+        unacknowledged.order_by(*(["-reported_at", "-id"] if newest_first else ["reported_at", "id"]))[:QUEUE_LIMIT],
+        now,
+    )
+    done = visible.filter(acknowledged_at__gte=now - RECENTLY_ACKNOWLEDGED).order_by("-reported_at", "-id")
+    return Queue(
+        waiting=waiting,
+        waiting_total=unacknowledged.count() if len(waiting) == QUEUE_LIMIT else len(waiting),
+        acknowledged=_queue_rows(done[:QUEUE_LIMIT], now),
     )
 
 

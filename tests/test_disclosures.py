@@ -1,6 +1,7 @@
 """Reporting a concern: the form, the disclosure and its incident, alerts, receipt, my reports,
 the DSL's queue, acknowledging and merging."""
 
+import re
 import uuid
 from datetime import timedelta
 
@@ -492,6 +493,31 @@ class TestTriage:
         text = client_for(dsl).get(reverse("incidents:dashboard") + "?queue=newest").text
         assert text.index(new.reference) < text.index(old.reference)
 
+    def test_more_reports_waiting_than_the_queue_shows_are_counted(self, client_for, oakfield, staff, dsl, monkeypatch):
+        monkeypatch.setattr("incidents.disclosure_selectors.QUEUE_LIMIT", 2)
+        first, second, third = (report(staff, oakfield) for _ in range(3))
+        page = client_for(dsl).get(reverse("incidents:dashboard")).text
+        queue = page[page.index('id="queue-title"') : page.index("</section>", page.index('id="queue-title"'))]
+        assert "3 reports are waiting to be acknowledged" in queue
+        assert "These are the 2 oldest" in queue
+        assert first.reference in queue and second.reference in queue and third.reference not in queue
+
+    def test_the_queue_acknowledges_through_its_own_form(self, oakfield, staff, dsl):
+        from django.test import Client
+
+        from tests.signin import sign_in_client
+
+        disclosure = report(staff, oakfield)
+        browser = sign_in_client(Client(enforce_csrf_checks=True), dsl)
+        page = browser.get(reverse("incidents:dashboard")).text
+        action = reverse("incidents:disclosure_acknowledge", args=[disclosure.code])
+        form = page[page.index(f'<form method="post" action="{action}">') :]
+        token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', form).group(1)
+        response = browser.post(action, {"csrfmiddlewaretoken": token})
+        assert response.status_code == 302
+        disclosure.refresh_from_db()
+        assert disclosure.acknowledged_by == dsl
+
     def test_the_dsl_acknowledges_and_lands_on_the_incident(self, client_for, oakfield, staff, dsl):
         disclosure = report(staff, oakfield)
         client = client_for(dsl)
@@ -527,9 +553,7 @@ class TestTriage:
         client = client_for(dsl)
         page = client.get(reverse("incidents:disclosure_merge", args=[second.code])).text
         assert first.reference in page
-        response = client.post(
-            reverse("incidents:disclosure_merge", args=[second.code]), {"target": first.incident.pk}
-        )
+        response = client.post(reverse("incidents:disclosure_merge", args=[second.code]), {"target": first.incident.pk})
         assert response.url == first.incident.get_absolute_url()
         detail = client.get(response.url).text
         assert f"Merged into this incident from {second.reference}" in detail
@@ -558,8 +582,9 @@ class TestTriage:
         with django_assert_max_num_queries(len(one.captured_queries)):
             client.get(reverse("incidents:dashboard"))
 
-    def test_incident_detail_query_budget(self, client_for, oakfield, staff, trusted_teacher, dsl, incident,
-                                          django_assert_max_num_queries):
+    def test_incident_detail_query_budget(
+        self, client_for, oakfield, staff, trusted_teacher, dsl, incident, django_assert_max_num_queries
+    ):
         first = report(staff, oakfield)
         disclosure_annotate(actor=dsl, disclosure=first, text="note")
         disclosure_merge(actor=dsl, disclosure=first, target=incident)

@@ -4,7 +4,6 @@ from datetime import date
 from django.conf import settings
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
-from django.urls import reverse
 from django.utils import timezone
 from guardian.models import UserObjectPermissionBase
 from simple_history.models import HistoricalRecords
@@ -12,6 +11,7 @@ from simple_history.models import HistoricalRecords
 from incidents import workflow
 from incidents.models.people import YoungPerson
 from incidents.models.setting import Membership
+from incidents.paths import incident_detail_path
 
 CASE_VIEW_ROLES = (
     Membership.Role.DSL,
@@ -204,7 +204,7 @@ class Incident(models.Model):
         return self.reference
 
     def get_absolute_url(self) -> str:
-        return reverse("incidents:incident_detail", args=[self.code])
+        return incident_detail_path(self.code)
 
     @property
     def is_open(self) -> bool:

@@ -34,7 +34,5 @@ def policy_panel(context) -> dict:
 @register.inclusion_tag("incidents/_decision_policy_versions.html")
 def decision_policy_versions(incident) -> dict:
     """Which adopted policy each decision on this incident was taken under."""
-    decisions = list(
-        incident.decisions.select_related("policy_version", "setting").order_by("recorded_at", "id")
-    )
+    decisions = list(incident.decisions.select_related("policy_version", "setting").order_by("recorded_at", "id"))
     return {"decisions": decisions, "incident": incident}

@@ -4,6 +4,7 @@ byte (which PostgreSQL cannot store) is refused with a clear message, never a 50
 
 import io
 import re
+import uuid
 from datetime import timedelta
 
 import pytest
@@ -259,6 +260,12 @@ class TestWhatIsMarkedSafe:
         "incidents/qr.py": 1,
         # The chronology's rows: format_html_join escapes every value (summary, actor, kind).
         "incidents/templatetags/ysi_chronology.py": 1,
+        # The incident table's rows (list and dashboard): reference, setting and owner escaped.
+        "incidents/templatetags/ysi_tables.py": 2,
+        # The dashboard's queue of reports: references, names and the token escaped; fixed badges.
+        "incidents/templatetags/ysi_disclosures.py": 5,
+        # The dashboard's due dates: reference, what and section escaped; fixed badges.
+        "incidents/templatetags/ysi_actions.py": 4,
     }
     MARKERS = re.compile(
         r"\|\s*safe(seq)?\b|mark_safe\(|format_html(_join)?\(|SafeString|autoescape\s+off|\{%\s*autoescape"
@@ -290,6 +297,58 @@ class TestWhatIsMarkedSafe:
         assert "<script>" not in html and "<img" not in html and "<b>" not in html
         assert "&lt;/span&gt;&lt;script&gt;alert(2)&lt;/script&gt;" in html
         assert "&lt;img src=x onerror=&quot;alert(1)&quot;&gt;" in html
+
+    def test_incident_rows_escape_the_reference_the_setting_and_the_owner(self):
+        from incidents.models import Incident, Setting, User
+        from incidents.templatetags.ysi_tables import incident_rows
+
+        incident = Incident(
+            code=uuid.uuid4(),
+            reference=HOSTILE,
+            reported_at=timezone.now(),
+            status=Incident.Status.REPORTED,
+            setting=Setting(name=HOSTILE),
+            owner=User(username="owner", first_name=HOSTILE),
+        )
+        html = incident_rows([incident], several_settings=True)
+        assert html.count(escape(HOSTILE)) == 3
+        assert not any(raw in html for raw in RAW)
+
+    def test_queue_and_due_rows_escape_every_value(self, rf):
+        from incidents.disclosure_selectors import QueueRow
+        from incidents.due import DueItem
+        from incidents.templatetags.ysi_actions import due_rows
+        from incidents.templatetags.ysi_disclosures import queue_acknowledged_rows, queue_waiting_rows
+
+        now = timezone.now()
+        row = QueueRow(
+            code=uuid.uuid4(),
+            reference=HOSTILE,
+            incident_code=uuid.uuid4(),
+            immediate_risk=True,
+            reported_at=now - timedelta(hours=2),
+            age=timedelta(hours=2),
+            acknowledged_at=now,
+            acknowledged_by=HOSTILE,
+        )
+        waiting = queue_waiting_rows({"csrf_token": '"><script>alert(3)</script>'}, [row], True)
+        acknowledged = queue_acknowledged_rows([row])
+        item = DueItem(
+            key="k",
+            setting_id=1,
+            incident_code=str(uuid.uuid4()),
+            incident_reference=HOSTILE,
+            what=HOSTILE,
+            due=timezone.localdate(),
+            section='"><script>alert(4)</script>',
+        )
+        due = due_rows([item], [item], timezone.localdate() + timedelta(days=1))
+        for html in (waiting, acknowledged, due):
+            assert not any(raw in html for raw in RAW), html
+            assert "<script>" not in html
+        assert waiting.count(escape(HOSTILE)) == 2  # the link and the button's hidden label
+        assert acknowledged.count(escape(HOSTILE)) == 2  # the reference and who acknowledged it
+        assert due.count(escape(HOSTILE)) == 4
 
     def test_charts_escape_every_label(self):
         svg = charts.bar_chart(
