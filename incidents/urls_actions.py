@@ -5,6 +5,7 @@ from django.urls import path
 from incidents.views import actions
 
 urlpatterns = [
+    path("due/", actions.due_list, name="due_list"),
     path("incidents/<uuid:code>/referrals/new/", actions.referral_add, name="referral_add"),
     path("incidents/<uuid:code>/referrals/<uuid:referral_code>/chase/", actions.referral_chase, name="referral_chase"),
     path(

@@ -149,6 +149,47 @@ class TestDashboard:
         # Reminders still read every one of them.
         assert len(selectors_actions.due_items([incident.setting_id])) == 5
 
+    def test_every_date_due_is_on_its_own_page_overdue_first(self, client_for, dsl, incident, pupil, monkeypatch):
+        from incidents.templatetags import ysi_actions
+        from incidents.views import actions as action_views
+
+        monkeypatch.setattr(ysi_actions, "DUE_SHOWN", 3)
+        monkeypatch.setattr(action_views, "DUE_PER_PAGE", 4)
+        for days in (9, 1, 7, 3, 5):
+            overdue_chase(incident, dsl, days=days)
+        ask_to_delete(incident, dsl, pupil)  # due later: after every overdue one
+        client = client_for(dsl)
+        dashboard = client.get(reverse("incidents:dashboard")).content.decode()
+        assert f'<a href="{reverse("incidents:due_list")}">See every date due</a>' in dashboard
+        first = client.get(reverse("incidents:due_list")).content.decode()
+        assert "6 dates due, 5 overdue." in first
+        labels = [f"Overdue {days} day" for days in (9, 7, 5, 3)]
+        assert all(label in first for label in labels)
+        assert [first.index(label) for label in labels] == sorted(first.index(label) for label in labels)
+        second = client.get(reverse("incidents:due_list") + "?page=2").content.decode()
+        assert "Overdue 1 day<" in second and "Deletion to be confirmed" in second
+        assert second.index("Overdue 1 day<") < second.index("Deletion to be confirmed")
+        assert "Overdue 9 days" not in second
+
+    def test_the_page_of_dates_due_reads_as_many_queries_for_many(
+        self, client_for, dsl, incident, pupil, django_assert_max_num_queries
+    ):
+        overdue_chase(incident, dsl, days=1)
+        client = client_for(dsl)
+        with django_assert_max_num_queries(99) as one:
+            client.get(reverse("incidents:due_list"))
+        for days in (2, 3, 4, 5):
+            overdue_chase(incident, dsl, days=days)
+        ask_to_delete(incident, dsl, pupil)
+        with django_assert_max_num_queries(len(one.captured_queries)):
+            assert "6 dates due" in client.get(reverse("incidents:due_list")).content.decode()
+
+    def test_the_page_of_dates_due_shows_only_the_readers_settings(self, client_for, dsl, other_dsl, incident):
+        overdue_chase(incident, dsl)
+        body = client_for(other_dsl).get(reverse("incidents:due_list")).content.decode()
+        assert "Chase the referral" not in body
+        assert "Nothing is due." in body
+
     def test_a_short_list_says_nothing_of_more(self, client_for, dsl, incident, pupil):
         overdue_chase(incident, dsl)
         assert "More dates are due" not in client_for(dsl).get(reverse("incidents:dashboard")).content.decode()

@@ -10,12 +10,14 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.forms import Form
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.views.decorators.http import require_safe
 
-from incidents import access, completeness, selectors_actions
+from incidents import access, completeness, due, selectors_actions
 from incidents.forms import actions as forms
 from incidents.models import (
     DeletionDecision,
@@ -390,4 +392,33 @@ def sanction_add(request: HttpRequest, code: str) -> HttpResponse:
         title="Record a sanction",
         section="sanctions",
         done="Sanction recorded.",
+    )
+
+
+# Dates a page: enough to scan for what is most overdue without a page that takes long to draw.
+DUE_PER_PAGE = 100
+
+
+@login_required
+@require_safe
+def due_list(request: HttpRequest) -> HttpResponse:
+    """Every date that matters across the reader's settings, overdue first: the dashboard shows only
+    the first fifty."""
+    access.require_case_browser(request)
+    today = timezone.localdate()
+    items = due.oldest_first(
+        selectors_actions.due_items(access.setting_ids_with_roles(request.user, access.CASE_VIEW_ROLES))
+    )
+    page = Paginator(items, DUE_PER_PAGE).get_page(request.GET.get("page"))
+    overdue, upcoming = due.split(page.object_list, today)
+    return render(
+        request,
+        "incidents/due_list.html",
+        {
+            "page": page,
+            "overdue": overdue,
+            "upcoming": upcoming,
+            "today": today,
+            "overdue_total": sum(1 for item in items if item.is_overdue(today)),
+        },
     )

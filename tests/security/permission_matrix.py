@@ -81,6 +81,8 @@ MATRIX: dict[str, tuple[str, str]] = {
     "incidents:home":                    (SIGNED_IN_REDIRECT, SIGNED_IN_REDIRECT),
     "incidents:staff_home":              (SIGNED_IN, SIGNED_IN),
     "incidents:dashboard":               (CASE_BROWSERS, CASE_BROWSERS),
+    # Every date due (the dashboard shows the first fifty): read only.
+    "incidents:due_list":                (CASE_BROWSERS, "login 405   405     405  405    405  405     405"),
     # -- Incidents ---------------------------------------------------------------------------------
     "incidents:incident_list":           (CASE_BROWSERS, CASE_BROWSERS),
     "incidents:incident_create":         (RECORDERS, RECORDERS),
