@@ -11,7 +11,9 @@ Every setting made here has `is_generated` set; the command refuses a database h
 import io
 import json
 import math
+import queue
 import random
+import threading
 import uuid
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -156,31 +158,91 @@ class Table:
 
 
 class Writer:
-    """Writes blocks of tuples: COPY on PostgreSQL, executemany on SQLite (tests and small runs)."""
+    """Writes blocks of tables: COPY on PostgreSQL, executemany on SQLite (tests and small runs).
+
+    Each block is one transaction, parents before children. On PostgreSQL, outside a transaction,
+    a block is written by a thread of its own (with its own connection) while the generator builds
+    the next: Python builds rows on one core while PostgreSQL writes them on the other, instead of
+    each waiting for the other. The COPY text is made by the generator's thread (it needs the
+    interpreter; the writer's thread mostly waits on the socket), and at most one block waits to
+    be written, so memory stays at about two blocks.
+    """
 
     def __init__(self) -> None:
         self.postgres = connection.vendor == "postgresql"
         self.rows_written = 0
         # Only a superuser may turn off row triggers (foreign-key checks); anyone else loads with them on.
         self.skip_row_triggers = self.postgres and _is_superuser()
+        self.background = self.postgres and not connection.in_atomic_block
+        self._queue: queue.Queue[list[tuple[str, list[str], object]] | None] = queue.Queue(maxsize=1)
+        self._failure: BaseException | None = None
+        self._thread: threading.Thread | None = None
 
-    def write(self, table: Table) -> None:
-        if not table.rows:
+    def submit(self, tables: Iterable[Table]) -> None:
+        """Write these tables' rows as one transaction (in the background where it can) and empty them."""
+        block = [self._payload(table) for table in tables if table.rows]
+        if not self.background:
+            self._write_block(block)
             return
-        cols = ", ".join(f'"{c}"' for c in table.columns)
-        with connection.cursor() as cursor:
-            if self.postgres:
-                buffer = io.StringIO()
-                buffer.writelines("\t".join(map(_copy_text, row)) + "\n" for row in table.rows)
-                buffer.seek(0)
-                # nosemgrep: ysi-raw-sql-from-strings - table and column names from model metadata
-                cursor.copy_expert(f'COPY "{table.name}" ({cols}) FROM STDIN', buffer)
-            else:
-                marks = ", ".join(["%s"] * len(table.columns))
-                # nosemgrep: ysi-raw-sql-from-strings - names from model metadata, values bound
-                cursor.executemany(f'INSERT INTO "{table.name}" ({cols}) VALUES ({marks})', table.rows)  # noqa: S608 # nosec B608 # names from model metadata, values bound
+        if self._thread is None:
+            self._thread = threading.Thread(target=self._write_in_background, name="loadgen-copy", daemon=True)
+            self._thread.start()
+        self._raise_failure()
+        self._queue.put(block)
+
+    def finish(self) -> None:
+        """Wait for the last block; raise what went wrong in the writer's thread, if anything did."""
+        self.stop()
+        self._raise_failure()
+
+    def stop(self) -> None:
+        """Let the writer's thread write what it was given, then end it (and close its connection)."""
+        if self._thread is not None:
+            self._queue.put(None)
+            self._thread.join()
+            self._thread = None
+
+    def _raise_failure(self) -> None:
+        if self._failure is not None:
+            raise RuntimeError("writing the generated rows failed; nothing after the failed block was written") from (
+                self._failure
+            )
+
+    def _payload(self, table: Table) -> tuple[str, list[str], object]:
+        if self.postgres:
+            data: object = "".join("\t".join(map(_copy_text, row)) + "\n" for row in table.rows)
+        else:
+            data = list(table.rows)
         self.rows_written += len(table.rows)
         table.rows.clear()
+        return table.name, table.columns, data
+
+    def _write_block(self, block: list[tuple[str, list[str], object]]) -> None:
+        with transaction.atomic(), connection.cursor() as cursor:
+            if self.skip_row_triggers:
+                # The rows are consistent by construction (the tests check every reference), so PostgreSQL
+                # need not check each foreign key row by row; append-only triggers fire on UPDATE and DELETE only.
+                cursor.execute("SET LOCAL session_replication_role = replica")
+            for name, columns, data in block:
+                cols = ", ".join(f'"{c}"' for c in columns)
+                if self.postgres:
+                    # nosemgrep: ysi-raw-sql-from-strings - table and column names from model metadata
+                    cursor.copy_expert(f'COPY "{name}" ({cols}) FROM STDIN', io.StringIO(data))
+                else:
+                    marks = ", ".join(["%s"] * len(columns))
+                    # nosemgrep: ysi-raw-sql-from-strings - names from model metadata, values bound
+                    cursor.executemany(f'INSERT INTO "{name}" ({cols}) VALUES ({marks})', data)  # noqa: S608 # nosec B608 # names from model metadata, values bound
+
+    def _write_in_background(self) -> None:
+        try:
+            while (block := self._queue.get()) is not None:
+                if self._failure is None:
+                    try:
+                        self._write_block(block)
+                    except BaseException as error:  # noqa: BLE001 - handed to the generator's thread
+                        self._failure = error
+        finally:
+            connection.close()  # this thread's own connection
 
 
 def _is_superuser() -> bool:
@@ -214,7 +276,7 @@ def _next_ids() -> dict[type, int]:
 
 
 class Generator(CaseWork):
-    def __init__(self, *, seed: int, password: str, long_chronology: int, block_incidents: int = 200_000,
+    def __init__(self, *, seed: int, password: str, long_chronology: int, block_incidents: int = 20_000,
                  progress: Callable[[str], None] = lambda line: None) -> None:
         self.rng = random.Random(seed)  # noqa: S311 # nosec B311 # fictional data, reproducible on purpose
         self.password_hash = make_password(password)
@@ -300,31 +362,28 @@ class Generator(CaseWork):
                 trust_of[index] = members
         pending = 0
         done = 0
-        for index, count in enumerate(plan.incidents_per_setting):
-            self._setting(index, setting_ids[index], count, long_chronology=index == 0)
-            members = trust_of[index]
-            if len(members) > 1 and index == members[-1]:
-                self._trust_lead([setting_ids[i] for i in members])
-            pending += count
-            done += count
-            if pending >= self.block_incidents or index == len(plan.incidents_per_setting) - 1:
-                self._flush()
-                pending = 0
-                self.progress(f"{index + 1} settings, {done} incidents written")
+        try:
+            for index, count in enumerate(plan.incidents_per_setting):
+                self._setting(index, setting_ids[index], count, long_chronology=index == 0)
+                members = trust_of[index]
+                if len(members) > 1 and index == members[-1]:
+                    self._trust_lead([setting_ids[i] for i in members])
+                pending += count
+                done += count
+                if pending >= self.block_incidents or index == len(plan.incidents_per_setting) - 1:
+                    self._flush()
+                    pending = 0
+                    self.progress(f"{index + 1} settings, {done} incidents built")
+            self.writer.finish()
+        finally:
+            self.writer.stop()  # a failure on either side never leaves the writer's thread behind
         with connection.cursor() as cursor:
             for sql in connection.ops.sequence_reset_sql(no_style(), list(self.tables)):
                 cursor.execute(sql)
 
     def _flush(self) -> None:
         # Parents before children, so foreign keys hold at every statement; one block per transaction.
-        with transaction.atomic():
-            if self.writer.skip_row_triggers:
-                # The rows are consistent by construction (the tests check every reference), so PostgreSQL
-                # need not check each foreign key row by row; append-only triggers fire on UPDATE and DELETE only.
-                with connection.cursor() as cursor:
-                    cursor.execute("SET LOCAL session_replication_role = replica")
-            for table in self.tables.values():
-                self.writer.write(table)
+        self.writer.submit(self.tables.values())
 
     # -- one setting -----------------------------------------------------------------------------
 

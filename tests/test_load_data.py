@@ -1,10 +1,12 @@
 """generate_load_data: refuses real databases, and what it makes is consistent and marked."""
 
 import random
+import threading
 from io import StringIO
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.db import connection
 from django.db.models import Count, F, Max
 from django.urls import reverse
 
@@ -271,3 +273,56 @@ def test_a_generated_incident_shows_and_exports_its_whole_record(db, client_for,
     assert verify_pdf(pdf).ok
     checked, breaks = verify_audit_trail()
     assert breaks == []
+
+
+needs_postgresql = pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="blocks are written in the background on PostgreSQL only"
+)
+
+
+@needs_postgresql
+@pytest.mark.django_db(transaction=True)
+def test_on_postgresql_each_block_is_written_by_its_own_thread_while_the_next_is_built(monkeypatch):
+    writers = []
+    write_block = loadgen.Writer._write_block
+
+    def recorded(self, block):
+        writers.append(threading.current_thread().name)
+        write_block(self, block)
+
+    monkeypatch.setattr(loadgen.Writer, "_write_block", recorded)
+    generate(6, 90, long_chronology=5, block=15)
+    last_generated = Setting.objects.aggregate(Max("pk"))["pk__max"]
+
+    assert len(writers) >= 3 and set(writers) == {"loadgen-copy"}
+    assert Incident.objects.count() == 90
+    assert not Involvement.objects.exclude(setting=F("incident__setting")).exists()
+    checked, breaks = verify_audit_trail()
+    assert breaks == []
+    assert checked == ChronologyEntry.objects.count() + AccessLogEntry.objects.count()
+    # The sequences were reset after the last block: new rows take ids after the generated ones.
+    assert Setting.objects.create(name="After", is_generated=True).pk > last_generated
+
+
+@needs_postgresql
+@pytest.mark.django_db(transaction=True)
+def test_on_postgresql_a_failed_block_stops_the_run_and_nothing_after_it_is_written(monkeypatch):
+    write_block = loadgen.Writer._write_block
+    calls = []
+
+    def second_fails(self, block):
+        calls.append(1)
+        if len(calls) == 2:
+            raise RuntimeError("the database went away")
+        write_block(self, block)
+
+    monkeypatch.setattr(loadgen.Writer, "_write_block", second_fails)
+    with pytest.raises(RuntimeError, match="writing the generated rows failed") as failure:
+        generate(6, 90, long_chronology=0, block=15)
+
+    assert "the database went away" in str(failure.value.__cause__)
+    assert len(calls) == 2  # the blocks after the failed one were not written
+    assert not [thread for thread in threading.enumerate() if thread.name == "loadgen-copy"]
+    written = Incident.objects.count()
+    assert 0 < written < 90
+    assert not Involvement.objects.exclude(setting=F("incident__setting")).exists()

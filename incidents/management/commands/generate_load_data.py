@@ -29,7 +29,12 @@ class Command(BaseCommand):
             default=200,
             help="Notes added to the first incident of the largest setting (the detail-page benchmark).",
         )
-        parser.add_argument("--block", type=int, default=200_000, help="Incidents written per transaction.")
+        parser.add_argument(
+            "--block",
+            type=int,
+            default=20_000,
+            help="Incidents per transaction; on PostgreSQL one block is written while the next is built.",
+        )
 
     def handle(self, *args, setting_count: int, incidents: int, seed: int, password: str, long_chronology: int,
                block: int, **options):
