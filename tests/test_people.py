@@ -196,6 +196,35 @@ class TestEditingAYoungPerson:
         assert "additional_needs" in response.context["form"].errors
         assert not YoungPerson.objects.exists()
 
+    def test_a_name_that_would_show_reordered_is_refused_and_the_form_kept(self, client_for, dsl, oakfield):
+        data = {
+            "setting": oakfield.pk,
+            "first_name": "Isla",
+            "last_name": "Murr\u202eyarG",  # would show as "MurrGray"
+            "date_of_birth": years_ago(12).isoformat(),
+            "sex": "female",
+            "year_group": "Year 7",
+        }
+        response = client_for(dsl).post(reverse("incidents:young_person_create"), data)
+        assert response.status_code == 200
+        assert not YoungPerson.objects.exists()
+        error = response.context["form"].errors["last_name"][0]
+        assert "changes the direction of the text" in error and "U+202E, right-to-left override" in error
+        assert 'value="Isla"' in response.content.decode()
+
+    def test_names_in_right_to_left_scripts_are_kept_as_typed(self, client_for, dsl, oakfield):
+        data = {
+            "setting": oakfield.pk,
+            "first_name": "\u0646\u0648\u0631",  # Nour, in Arabic script
+            "last_name": "\u05db\u05d4\u05df",  # Cohen, in Hebrew script
+            "date_of_birth": years_ago(12).isoformat(),
+            "sex": "female",
+            "year_group": "Year 7",
+        }
+        client_for(dsl).post(reverse("incidents:young_person_create"), data)
+        person = YoungPerson.objects.get()
+        assert (person.first_name, person.last_name) == (data["first_name"], data["last_name"])
+
     def test_search_by_name(self, client_for, dsl, oakfield):
         YoungPersonFactory(setting=oakfield, first_name="Priya", last_name="Sharma")
         YoungPersonFactory(setting=oakfield, first_name="Liam", last_name="Nowak")

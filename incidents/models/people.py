@@ -7,6 +7,7 @@ from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from incidents.dates import age_on
+from incidents.models.validators import refuse_direction_controls
 
 
 class YoungPerson(models.Model):
@@ -20,8 +21,8 @@ class YoungPerson(models.Model):
 
     setting = models.ForeignKey("incidents.Setting", on_delete=models.PROTECT, related_name="young_people")
     code = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    first_name = models.CharField(max_length=100)
-    last_name = models.CharField(max_length=100)
+    first_name = models.CharField(max_length=100, validators=[refuse_direction_controls])
+    last_name = models.CharField(max_length=100, validators=[refuse_direction_controls])
     date_of_birth = models.DateField()
     sex = models.CharField(max_length=20, choices=Sex.choices, default=Sex.NOT_RECORDED)
     year_group = models.CharField(max_length=40, blank=True, help_text="For example: Year 9, Reception, Year 12.")

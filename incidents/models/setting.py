@@ -5,9 +5,13 @@ from django.db import models
 from simple_history.models import HistoricalRecords
 
 from incidents import rules
+from incidents.models.validators import refuse_direction_controls
 
 
 class User(AbstractUser):
+    # As AbstractUser's, with the rule every shown name keeps (incidents/text_rules.py).
+    first_name = models.CharField("first name", max_length=150, blank=True, validators=[refuse_direction_controls])
+    last_name = models.CharField("last name", max_length=150, blank=True, validators=[refuse_direction_controls])
     phone = models.CharField(
         "work phone", max_length=40, blank=True, help_text="Shown to staff who report a concern about immediate risk."
     )
@@ -48,7 +52,7 @@ class Setting(models.Model):
         SETTING = "setting", "setting"
 
     code = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    name = models.CharField(max_length=200)
+    name = models.CharField(max_length=200, validators=[refuse_direction_controls])
     kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.SCHOOL)
     child_term = models.CharField(
         "word for the children", max_length=20, choices=ChildTerm.choices, default=ChildTerm.PUPIL
