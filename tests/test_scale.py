@@ -7,6 +7,7 @@ from an index that starts with the setting.
 
 import pytest
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from incidents import access, selectors
@@ -94,10 +95,30 @@ class TestScopedBySettingFirst:
         InvolvementFactory(incident=mine, young_person=YoungPersonFactory(setting=oakfield, last_name="Quill"))
         theirs = IncidentFactory(setting=riverside)
         InvolvementFactory(incident=theirs, young_person=YoungPersonFactory(setting=riverside, last_name="Quill"))
-        sql = _list_sql(dsl, q="Quill")
-        # The incidents, the involvements and the young people: each read within the setting.
-        assert sql.count(f'"setting_id" IN ({oakfield.pk})') == 3, sql
+        with CaptureQueriesContext(connection) as names:
+            sql = _list_sql(dsl, q="Quill")
+        # The young people are matched once, within the setting, and handed to the list as ids ...
+        (match,) = [query["sql"] for query in names.captured_queries if "incidents_youngperson" in query["sql"]]
+        assert f'"incidents_youngperson"."setting_id" IN ({oakfield.pk})' in match
+        # ... whose incidents and involvements are each read within the setting too.
+        assert sql.count(f'"setting_id" IN ({oakfield.pk})') == 2, sql
+        assert "incidents_youngperson" not in sql
         assert list(selectors.filtered_incidents(dsl, {"q": "quill"})) == [mine]
+
+    def test_a_name_matching_very_many_people_stays_a_subquery(self, dsl, oakfield, riverside, monkeypatch):
+        from incidents.models import incident as incident_models
+
+        monkeypatch.setattr(incident_models, "NAME_MATCHES_LISTED", 1)
+        found = []
+        for last_name in ("Quill", "Quillon"):
+            found.append(IncidentFactory(setting=oakfield))
+            person = YoungPersonFactory(setting=oakfield, last_name=last_name)
+            InvolvementFactory(incident=found[-1], young_person=person)
+        theirs = IncidentFactory(setting=riverside)
+        InvolvementFactory(incident=theirs, young_person=YoungPersonFactory(setting=riverside, last_name="Quill"))
+        sql = _list_sql(dsl, q="Quill")
+        assert sql.count(f'"setting_id" IN ({oakfield.pk})') == 3, sql
+        assert set(selectors.filtered_incidents(dsl, {"q": "quill"})) == set(found)
 
     def test_the_chronology_is_read_by_setting_and_incident(self, incident):
         sql = str(selectors.chronology_of(incident).query)

@@ -20,6 +20,8 @@ CASE_VIEW_ROLES = (
     Membership.Role.AUDITOR,
 )
 CASE_EDIT_ROLES = (Membership.Role.DSL, Membership.Role.DEPUTY)
+# The most young people a name search hands to the incident list as ids (see IncidentQuerySet.search).
+NAME_MATCHES_LISTED = 1000
 
 
 def roles_by_setting(user) -> dict[int, str]:
@@ -63,6 +65,10 @@ class IncidentQuerySet(models.QuerySet):
 
         The names are matched first among the young people of `setting_ids` (the settings the
         reader belongs to), once, so the cost grows with those settings and not with the table.
+        That match is a scan of the setting's young people (no index serves `%word%`), so it is run
+        here, once, and its ids handed to the list: otherwise the page and its count would each
+        repeat it. A search that names more than NAME_MATCHES_LISTED people (a single letter) keeps
+        the match as a subquery rather than send thousands of ids.
         """
         text = text.strip()
         if not text:
@@ -72,7 +78,11 @@ class IncidentQuerySet(models.QuerySet):
             people = people.filter(setting_id__in=setting_ids)
         for word in text.split():
             people = people.filter(Q(first_name__icontains=word) | Q(last_name__icontains=word))
-        involved = Involvement.objects.filter(young_person__in=people.values("pk"))
+        matched = list(people.values_list("pk", flat=True)[: NAME_MATCHES_LISTED + 1])
+        if len(matched) > NAME_MATCHES_LISTED:
+            involved = Involvement.objects.filter(young_person__in=people.values("pk"))
+        else:
+            involved = Involvement.objects.filter(young_person_id__in=matched)
         if setting_ids is not None:
             involved = involved.filter(setting_id__in=setting_ids)
         return self.filter(Q(reference__icontains=text) | Q(pk__in=involved.values("incident_id")))
