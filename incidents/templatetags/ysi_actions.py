@@ -3,12 +3,12 @@ and the viewing records waiting for this person's confirmation."""
 
 from django import template
 from django.utils import timezone
-from django.utils.dates import MONTHS_3
 from django.utils.html import format_html, format_html_join
 
 from incidents import access, due, selectors_actions
 from incidents.models.incident import CASE_VIEW_ROLES
 from incidents.paths import incident_detail_path
+from incidents.templatetags.shown_dates import day_month_year
 
 register = template.Library()
 
@@ -55,7 +55,7 @@ def due_rows(overdue: list[due.DueItem], upcoming: list[due.DueItem], today) -> 
             badge = DUE_TODAY if item.due == today else ""
         return (
             format_html(' class="{}"', "table-danger") if is_overdue else "",
-            f"{item.due.day} {str(MONTHS_3[item.due.month]).title()} {item.due.year}",
+            day_month_year(item.due),
             badge,
             incident_detail_path(item.incident_code),
             f"#{item.section}" if item.section else "",

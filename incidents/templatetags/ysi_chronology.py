@@ -9,10 +9,10 @@ from collections.abc import Iterable
 
 from django import template
 from django.utils import timezone
-from django.utils.dates import MONTHS_3
 from django.utils.html import format_html_join
 
 from incidents.selectors import ChronologyLine
+from incidents.templatetags.shown_dates import day_month_year_time
 
 register = template.Library()
 
@@ -22,16 +22,11 @@ ROW = (
 )
 
 
-def when_shown(moment) -> str:
-    """As the template's `date:"j M Y, H:i"` shows it, in the setting's time zone."""
-    return f"{moment.day} {str(MONTHS_3[moment.month]).title()} {moment.year}, {moment:%H:%M}"
-
-
 @register.simple_tag
 def chronology_rows(lines: Iterable[ChronologyLine]) -> str:
     """format_html_join escapes every value: the summary, the actor's name and the kind alike."""
     rows = []
     for line in lines:
         local = timezone.localtime(line.at)
-        rows.append((local.isoformat(), when_shown(local), line.actor or "System", line.kind, line.summary))
+        rows.append((local.isoformat(), day_month_year_time(local), line.actor or "System", line.kind, line.summary))
     return format_html_join("", ROW, rows)

@@ -2,8 +2,6 @@
 (the reports behind it). Tags rather than view code, so each feature's panel stays its own piece."""
 
 from django import template
-from django.utils import timezone
-from django.utils.dates import MONTHS_3
 from django.utils.html import format_html, format_html_join
 
 from incidents import access
@@ -11,6 +9,7 @@ from incidents import disclosure_selectors as selectors
 from incidents.forms.disclosures import AnnotationForm
 from incidents.paths import incident_detail_path, path_with_code
 from incidents.services.disclosures import describe_duration
+from incidents.templatetags.shown_dates import day_month_time
 
 register = template.Library()
 
@@ -48,12 +47,6 @@ IMMEDIATE_RISK = format_html(' <span class="badge text-bg-danger">{}</span>', "I
 OVER_AN_HOUR = format_html(" <strong>{}</strong>", "— over an hour")
 
 
-def _reported(row: selectors.QueueRow) -> str:
-    """As the template's `date:"j M, H:i"` shows it, in the setting's time zone."""
-    local = timezone.localtime(row.reported_at)
-    return f"{local.day} {str(MONTHS_3[local.month]).title()}, {local:%H:%M}"
-
-
 @register.simple_tag(takes_context=True)
 def queue_waiting_rows(context, rows: list[selectors.QueueRow], can_act: bool) -> str:
     """format_html_join escapes every value: references and the token alike."""
@@ -67,7 +60,7 @@ def queue_waiting_rows(context, rows: list[selectors.QueueRow], can_act: bool) -
                 incident_detail_path(row.incident_code),
                 row.reference,
                 IMMEDIATE_RISK if row.immediate_risk else "",
-                _reported(row),
+                day_month_time(row.reported_at),
                 describe_duration(row.age),
                 OVER_AN_HOUR if row.overdue else "",
                 format_html(
@@ -93,7 +86,7 @@ def queue_acknowledged_rows(rows: list[selectors.QueueRow]) -> str:
             (
                 incident_detail_path(row.incident_code),
                 row.reference,
-                _reported(row),
+                day_month_time(row.reported_at),
                 row.acknowledged_by,
                 describe_duration(row.time_to_dsl) if row.time_to_dsl is not None else "",
             )

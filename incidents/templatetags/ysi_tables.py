@@ -7,12 +7,11 @@ each) were half of the incident list's time. The markup is the same as the templ
 from collections.abc import Iterable
 
 from django import template
-from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 
 from incidents.models import Incident
 from incidents.paths import incident_detail_path
-from incidents.templatetags.ysi_chronology import when_shown
+from incidents.templatetags.shown_dates import day_month_year_time
 
 register = template.Library()
 
@@ -35,7 +34,7 @@ def incident_rows(incidents: Iterable[Incident], several_settings: bool = False)
                 incident_detail_path(incident.code),
                 incident.reference,
                 setting_cell,
-                when_shown(timezone.localtime(incident.reported_at)),
+                day_month_year_time(incident.reported_at),
                 incident.status,
                 incident.get_status_display(),
                 incident.classification,
