@@ -12,6 +12,7 @@ import re
 
 # workload: (floor workload, what is compared, target)
 NEAREST = {
+    "signed-in": ("form-get", "p99", "(being signed in, no page)"),
     "welcome": ("form-get", "p99", "(the app's own floor)"),
     "dashboard": ("list-100k", "p99", "<= 1.5"),
     "list": ("list-100k", "p99", "<= 1.5"),

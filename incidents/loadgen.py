@@ -157,6 +157,11 @@ class Table:
         return self.model._meta.db_table
 
 
+# Characters handed to COPY per read: psycopg2 reads 8 KiB at a time by default, and each read takes the
+# interpreter from the thread building the next block.
+COPY_CHUNK = 1 << 20
+
+
 class Writer:
     """Writes blocks of tables: COPY on PostgreSQL, executemany on SQLite (tests and small runs).
 
@@ -227,7 +232,7 @@ class Writer:
                 cols = ", ".join(f'"{c}"' for c in columns)
                 if self.postgres:
                     # nosemgrep: ysi-raw-sql-from-strings - table and column names from model metadata
-                    cursor.copy_expert(f'COPY "{name}" ({cols}) FROM STDIN', io.StringIO(data))
+                    cursor.copy_expert(f'COPY "{name}" ({cols}) FROM STDIN', io.StringIO(data), size=COPY_CHUNK)
                 else:
                     marks = ", ".join(["%s"] * len(columns))
                     # nosemgrep: ysi-raw-sql-from-strings - names from model metadata, values bound
