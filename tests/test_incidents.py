@@ -236,6 +236,20 @@ class TestListAndSearch:
             page = client.get(reverse("incidents:incident_list"), {"q": text})
             assert [i.reference for i in page.context["page"].object_list] == ["YPSI-2026-0042"], text
 
+    def test_text_without_a_digit_is_looked_for_among_names_only(self, client_for, dsl, oakfield):
+        by_reference = IncidentFactory(setting=oakfield, reference="QUILL-2026-0001")
+        by_name = IncidentFactory(setting=oakfield, reference="YPSI-2026-0002")
+        InvolvementFactory(incident=by_name, young_person__first_name="Zebedee", young_person__last_name="Quill")
+        client = client_for(dsl)
+
+        def found(text):
+            page = client.get(reverse("incidents:incident_list"), {"q": text}).context["page"]
+            return {incident.reference for incident in page.object_list}
+
+        assert found("quill") == {by_name.reference}
+        assert found("quill-2026") == {by_reference.reference}
+        assert found("2026-000") == {by_name.reference, by_reference.reference}
+
     def test_filters_by_status_classification_and_date(self, client_for, dsl, oakfield):
         old = IncidentFactory(setting=oakfield, reported_at=timezone.now() - timedelta(days=40))
         new = IncidentFactory(setting=oakfield, status="referred", classification="aggravated")

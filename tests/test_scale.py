@@ -147,7 +147,7 @@ class TestPlansOnPostgreSQL:
         other = SettingFactory()
         for setting in (oakfield, other):
             for _ in range(3):
-                InvolvementFactory(incident=IncidentFactory(setting=setting))
+                InvolvementFactory(incident=IncidentFactory(setting=setting), young_person__last_name="Quill")
         queryset = selectors.filtered_incidents(dsl, filters)[:51]
         plan = self._plan(queryset.query.sql_with_params())
         assert "Seq Scan on incidents_incident" not in plan, plan

@@ -61,7 +61,8 @@ class IncidentQuerySet(models.QuerySet):
         return self.filter(by_grant)
 
     def search(self, text: str, *, setting_ids: list[int] | None = None) -> "IncidentQuerySet":
-        """Incidents whose reference contains `text`, or with a young person named by every word of it.
+        """Incidents whose reference contains `text` (when it holds a digit, as every reference does),
+        or with a young person named by every word of it.
 
         The names are matched first among the young people of `setting_ids` (the settings the
         reader belongs to), once, so the cost grows with those settings and not with the table.
@@ -85,7 +86,14 @@ class IncidentQuerySet(models.QuerySet):
             involved = Involvement.objects.filter(young_person_id__in=matched)
         if setting_ids is not None:
             involved = involved.filter(setting_id__in=setting_ids)
-        return self.filter(Q(reference__icontains=text) | Q(pk__in=involved.values("incident_id")))
+        by_name = Q(pk__in=involved.values("incident_id"))
+        # Every reference ends in its number, so text without a digit is only ever a name: not
+        # testing it against each of the setting's references lets the list go straight to the
+        # named people's incidents instead of reading all of the setting's.
+        could_be_reference = any(char.isdigit() for char in text)
+        if not matched:
+            return self.filter(reference__icontains=text) if could_be_reference else self.none()
+        return self.filter(Q(reference__icontains=text) | by_name) if could_be_reference else self.filter(by_name)
 
 
 class Incident(models.Model):
