@@ -61,6 +61,31 @@ class TestThePageCount:
         body = client.get(url, {"page": 2}).content.decode()
         assert "Page 2</span>" in body and "page=3" in body and "page=1" in body
 
+    def test_the_last_page_counts_from_its_rows_and_a_page_past_the_end_still_counts(
+        self, client_for, dsl, oakfield, monkeypatch
+    ):
+        monkeypatch.setattr(common, "PAGE_SIZE", 2)
+        for _ in range(5):
+            IncidentFactory(setting=oakfield)
+        client = client_for(dsl)
+        url = reverse("incidents:incident_list")
+        for number, expected in ((1, 5), (2, 5), (3, 5), (9, 5)):
+            with CaptureQueriesContext(connection) as queries:
+                page = client.get(url, {"page": number}).context["page"]
+            counts = [q["sql"] for q in queries.captured_queries if "COUNT(" in q["sql"]]
+            assert page.count == expected, number
+            # Page 3 is the last: its row holds the count. Earlier pages and one past the end ask.
+            assert len(counts) == (0 if number == 3 else 1), (number, counts)
+            assert all("ORDER BY" not in sql for sql in counts), counts
+
+    def test_a_first_page_with_everything_on_it_asks_for_no_count(self, client_for, dsl, oakfield):
+        IncidentFactory(setting=oakfield)
+        client = client_for(dsl)
+        with CaptureQueriesContext(connection) as queries:
+            body = client.get(reverse("incidents:incident_list")).content.decode()
+        assert "1 incident found." in body
+        assert not [q for q in queries.captured_queries if "COUNT(" in q["sql"]]
+
     @pytest.mark.parametrize("value", ["x", "-4", "0", ""])
     def test_a_nonsense_page_number_shows_the_first_page(self, client_for, dsl, oakfield, value):
         IncidentFactory(setting=oakfield)

@@ -216,6 +216,9 @@ class Incident(models.Model):
                 name="incident_setting_open",
                 condition=Q(status__in=workflow.OPEN_STATUSES),
             ),
+            # The list filtered by classification (with or without a status), newest first: a page is
+            # read in index order from that classification's rows instead of the whole setting's.
+            models.Index(fields=["setting", "classification", "-reported_at", "-id"], name="incident_setting_class"),
         ]
 
     def __str__(self) -> str:

@@ -65,14 +65,20 @@ def paginate_capped(request: HttpRequest, items: QuerySet, per_page: int | None 
                     cap: int | None = None) -> ListPage:
     """A page of `items` in two queries whatever their number: the rows (one more than a page, to
     know whether another follows) and a count that stops at `cap`, so neither reads more than
-    `cap` rows past the page however many the reader can see."""
+    `cap` rows past the page however many the reader can see. On the last page the rows are the
+    count, and there is no second query."""
     per_page = per_page or PAGE_SIZE
     cap = cap or COUNT_CAP
     number = _page_number(request)
     start = (number - 1) * per_page
     rows = list(items[start : start + per_page + 1])
     has_next = len(rows) > per_page
-    count = items[: cap + 1].count()
+    if not has_next and (rows or number == 1):
+        # The last page, and it is not past the end: the rows say how many there are.
+        count = start + len(rows)
+    else:
+        # Counting needs no order: the database may stop at any `cap + 1` rows.
+        count = items.order_by()[: cap + 1].count()
     return ListPage(
         object_list=rows[:per_page],
         number=number,
