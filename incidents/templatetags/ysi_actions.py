@@ -39,6 +39,7 @@ def viewings_to_confirm(context) -> dict:
 
 DUE_ROW = '<tr{}><td>{}{}</td><td><a href="{}{}">{}</a></td><td>{}</td></tr>\n'
 DUE_TODAY = format_html(' <span class="badge text-bg-warning">{}</span>', "Due today")
+OVERDUE_ROW_CLASS = format_html(' class="{}"', "table-danger")
 
 
 @register.simple_tag
@@ -54,7 +55,7 @@ def due_rows(overdue: list[due.DueItem], upcoming: list[due.DueItem], today) -> 
         else:
             badge = DUE_TODAY if item.due == today else ""
         return (
-            format_html(' class="{}"', "table-danger") if is_overdue else "",
+            OVERDUE_ROW_CLASS if is_overdue else "",
             day_month_year(item.due),
             badge,
             incident_detail_path(item.incident_code),
